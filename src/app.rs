@@ -1,0 +1,235 @@
+//! Command dispatch: parses arguments, runs the command, writes its output, and returns the exit
+//! code of CONTRACT §3 (0 clean, 1 findings at or above --fail-on, 2 the tool could not do its
+//! job). `main` only wires real stdio to this, so tests can drive it in-process too.
+
+use std::ffi::OsString;
+use std::io::{self, IsTerminal, Read, Write};
+
+use clap::{CommandFactory, FromArgMatches};
+
+use crate::cli::{Cli, ColorChoice, Command, ListFormat, OutputFormat, RulesArgs};
+use crate::lint;
+use crate::report::{self, human};
+use crate::rules::{self, RULES};
+use crate::settings::LintSettings;
+
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_FINDINGS: i32 = 1;
+pub const EXIT_TROUBLE: i32 = 2;
+
+pub struct Io<'a> {
+    pub stdin: &'a mut dyn Read,
+    pub stdout: &'a mut dyn Write,
+    pub stderr: &'a mut dyn Write,
+    pub stdout_is_terminal: bool,
+    pub stderr_is_terminal: bool,
+}
+
+/// The usage name: `kubectl ippool` when run as a kubectl plugin binary (`kubectl-ippool`).
+fn bin_name(argv0: Option<&OsString>) -> String {
+    let base = argv0
+        .map(std::path::Path::new)
+        .and_then(|p| p.file_stem())
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match base.strip_prefix("kubectl-") {
+        Some(plugin) => format!("kubectl {}", plugin.replace('_', "-")),
+        None if base.is_empty() => "kubectl-ippool".to_owned(),
+        None => base,
+    }
+}
+
+pub fn run(args: Vec<OsString>, io: &mut Io<'_>) -> i32 {
+    let command = Cli::command().bin_name(bin_name(args.first()));
+    let matches = match command.try_get_matches_from(&args) {
+        Ok(matches) => matches,
+        Err(error) => {
+            let code = if error.use_stderr() { EXIT_TROUBLE } else { EXIT_OK };
+            let rendered = if io.stderr_is_terminal && error.use_stderr() {
+                error.render().ansi().to_string()
+            } else {
+                error.render().to_string()
+            };
+            let out: &mut dyn Write = if error.use_stderr() { io.stderr } else { io.stdout };
+            let _ = out.write_all(rendered.as_bytes());
+            return code;
+        }
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = write!(io.stderr, "{error}");
+            return EXIT_TROUBLE;
+        }
+    };
+    let result = match cli.command {
+        Command::Lint(args) => lint_command(args, io),
+        Command::Rules(args) => rules_command(&args, io),
+        Command::Explain { rule } => explain_command(&rule, io),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Failure::Io(error)) if error.kind() == io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(Failure::Io(error)) => {
+            let _ = writeln!(io.stderr, "kubectl-ippool: error: {error}");
+            EXIT_TROUBLE
+        }
+        Err(Failure::Report(report)) => {
+            print_error(io, report.as_ref());
+            EXIT_TROUBLE
+        }
+    }
+}
+
+enum Failure {
+    Io(io::Error),
+    Report(Box<dyn miette::Diagnostic + Send + Sync>),
+}
+
+impl From<io::Error> for Failure {
+    fn from(error: io::Error) -> Self {
+        Failure::Io(error)
+    }
+}
+
+fn print_error(io: &mut Io<'_>, error: &dyn miette::Diagnostic) {
+    let theme = if io.stderr_is_terminal && !no_color_env() {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let handler = miette::GraphicalReportHandler::new_themed(theme).with_links(false);
+    let mut text = String::new();
+    if handler.render_report(&mut text, error).is_err() {
+        text = format!("error: {error}\n");
+    }
+    let _ = io.stderr.write_all(text.as_bytes());
+}
+
+fn no_color_env() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
+fn lint_command(args: crate::cli::LintArgs, io: &mut Io<'_>) -> Result<i32, Failure> {
+    let settings = LintSettings::resolve(args).map_err(|e| Failure::Report(Box::new(e)))?;
+    let outcome = lint::run(&settings, io.stdin).map_err(|e| Failure::Report(Box::new(e)))?;
+
+    let failing = settings.fail_on.is_some_and(|threshold| {
+        outcome.findings.iter().any(|f| f.severity >= threshold)
+    });
+    let mut code = if failing { EXIT_FINDINGS } else { EXIT_OK };
+    if !outcome.problems.is_empty() {
+        code = EXIT_TROUBLE;
+    }
+
+    let written = match settings.output {
+        OutputFormat::Human => {
+            let color = match settings.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => io.stdout_is_terminal && !no_color_env(),
+            };
+            human::render(
+                io.stdout,
+                &outcome.findings,
+                &outcome.sources,
+                &outcome.summary,
+                &human::Options { color },
+            )
+        }
+        OutputFormat::Json => report::json::render(
+            io.stdout,
+            &outcome.findings,
+            &outcome.sources,
+            &outcome.summary,
+        ),
+    }
+    .and_then(|()| io.stdout.flush());
+    match written {
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => return Ok(code),
+        other => other?,
+    }
+    for problem in &outcome.problems {
+        let _ = writeln!(io.stderr, "kubectl-ippool: {}: {}", problem.path, problem.message);
+    }
+    Ok(code)
+}
+
+fn rules_command(args: &RulesArgs, io: &mut Io<'_>) -> Result<i32, Failure> {
+    match args.output {
+        ListFormat::Json => {
+            let list: Vec<_> = RULES
+                .iter()
+                .map(|rule| {
+                    serde_json::json!({
+                        "code": rule.code,
+                        "name": rule.name,
+                        "severity": rule.severity.as_str(),
+                        "summary": rule.summary,
+                    })
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut *io.stdout, &list).map_err(io::Error::other)?;
+            writeln!(io.stdout)?;
+        }
+        ListFormat::Human => {
+            let name_width = RULES.iter().map(|r| r.name.len()).max().unwrap_or(0);
+            for rule in RULES {
+                writeln!(
+                    io.stdout,
+                    "{}  {:<name_width$}  {:<7}  {}",
+                    rule.code,
+                    rule.name,
+                    rule.severity.as_str(),
+                    rule.summary
+                )?;
+            }
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+fn explain_command(code_or_name: &str, io: &mut Io<'_>) -> Result<i32, Failure> {
+    let Some(rule) = rules::lookup(code_or_name) else {
+        return Err(Failure::Report(Box::new(
+            crate::settings::SettingsError::UnknownRule(code_or_name.to_owned()),
+        )));
+    };
+    writeln!(
+        io.stdout,
+        "# {} {} ({})\n\n{}\n\n{}",
+        rule.code,
+        rule.name,
+        rule.severity,
+        rule.summary,
+        rule.doc_text().trim_end()
+    )?;
+    Ok(EXIT_OK)
+}
+
+/// Convenience for `main`: real stdio.
+pub fn run_with_stdio(args: Vec<OsString>) -> i32 {
+    let stdin = io::stdin();
+    let stdout = io::stdout();
+    let stderr = io::stderr();
+    let stdout_is_terminal = stdout.is_terminal();
+    let stderr_is_terminal = stderr.is_terminal();
+    let mut stdin_lock = stdin.lock();
+    let mut stdout_lock = io::BufWriter::new(stdout.lock());
+    let mut stderr_lock = stderr.lock();
+    let mut io = Io {
+        stdin: &mut stdin_lock,
+        stdout: &mut stdout_lock,
+        stderr: &mut stderr_lock,
+        stdout_is_terminal,
+        stderr_is_terminal,
+    };
+    let code = run(args, &mut io);
+    match stdout_lock.flush() {
+        Err(error) if error.kind() != io::ErrorKind::BrokenPipe && code != EXIT_TROUBLE => {
+            let _ = writeln!(io::stderr(), "kubectl-ippool: error: {error}");
+            EXIT_TROUBLE
+        }
+        _ => code,
+    }
+}

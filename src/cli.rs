@@ -1,0 +1,104 @@
+//! The command line as clap sees it: raw arguments only. `settings` turns them into what a run
+//! needs; nothing here validates beyond what clap does.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kubectl-ippool",
+    version,
+    about = "Lint and manage Calico IPPools",
+    long_about = "Lint and manage Calico IPPools.\n\nCatches overlapping CIDRs, block sizes, selector \
+                  typos and CNI pool annotations before they reach a cluster, with diagnostics \
+                  that point at the exact value in the exact file."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan manifest files and directories and report problems with IPPools
+    Lint(LintArgs),
+    /// List every rule
+    Rules(RulesArgs),
+    /// Print one rule's documentation
+    Explain {
+        /// Rule code (IPP004) or name (block-size-out-of-range)
+        rule: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Files and directories to lint (recursive; .yaml, .yml, .json); - reads stdin
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<String>,
+
+    /// Output format
+    #[arg(short = 'o', long = "output", visible_alias = "format", value_enum, default_value_t = OutputFormat::Human)]
+    pub output: OutputFormat,
+
+    /// Exit 1 when a diagnostic of this severity or higher is reported
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+
+    /// Only run these rules (code or name; repeatable or comma-separated)
+    #[arg(long, value_name = "CODE|NAME", value_delimiter = ',')]
+    pub select: Vec<String>,
+
+    /// Skip these rules (code or name; repeatable or comma-separated)
+    #[arg(long, value_name = "CODE|NAME", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+
+    /// Only read files below directories that match these globs (default: *.yaml, *.yml, *.json)
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+
+    /// Skip files and directories that match these globs, relative to the PATH argument
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// Calico release whose rules apply (MAJOR.MINOR, 3.28 to 3.33; default: the newest release)
+    #[arg(long, value_name = "X.Y")]
+    pub calico_version: Option<String>,
+
+    /// When to use colors (NO_COLOR is honoured in auto)
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Output format
+    #[arg(short = 'o', long = "output", visible_alias = "format", value_enum, default_value_t = ListFormat::Human)]
+    pub output: ListFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}

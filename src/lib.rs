@@ -1,0 +1,11 @@
+//! kubectl-ippool: lint and manage Calico IPPools. The binary is a thin shell around [`app::run`].
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
+pub mod app;
+pub mod cli;
+pub mod lint;
+pub mod manifest;
+pub mod model;
+pub mod report;
+pub mod rules;
+pub mod settings;

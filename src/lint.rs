@@ -1,0 +1,136 @@
+//! One lint run: discover the inputs, read and load them in parallel, run the selected rules over
+//! the merged inventory, and hand back sorted findings. No output here.
+
+use std::io::Read;
+
+use rayon::prelude::*;
+
+use crate::manifest::discover::{self, DiscoverError, Filter, Input, Problem};
+use crate::manifest::source::{Loc, SourceFile, SourceId, SourceMap};
+use crate::manifest::yaml::Span;
+use crate::manifest::{self, Loaded, MAX_FILE_BYTES};
+use crate::model::inventory::Inventory;
+use crate::report::{self, Finding, Location, Summary};
+use crate::rules::invalid_yaml::RULE as INVALID_YAML;
+use crate::rules::Context;
+use crate::settings::LintSettings;
+
+pub struct Outcome {
+    pub findings: Vec<Finding>,
+    pub sources: SourceMap,
+    pub summary: Summary,
+    /// Paths that could not be read or walked: reported on stderr, exit 2 at the end.
+    pub problems: Vec<Problem>,
+}
+
+pub fn run(settings: &LintSettings, stdin: &mut dyn Read) -> Result<Outcome, DiscoverError> {
+    let filter = Filter::new(&settings.include, &settings.exclude)?;
+    let (inputs, mut problems) = discover::discover(&settings.paths, &filter)?;
+
+    // stdin is read here, once, so that the parallel part only touches files.
+    let mut stdin_bytes = None;
+    if inputs.contains(&Input::Stdin) {
+        let mut bytes = Vec::new();
+        match stdin.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes) {
+            Ok(_) => stdin_bytes = Some(bytes),
+            Err(error) => problems.push(Problem {
+                path: "<stdin>".to_owned(),
+                message: error.to_string(),
+            }),
+        }
+    }
+
+    let loaded: Vec<Result<(SourceFile, Loaded), Problem>> = inputs
+        .par_iter()
+        .enumerate()
+        .map(|(index, input)| {
+            let source = SourceId::try_from(index).unwrap_or(SourceId::MAX);
+            let bytes = match input {
+                Input::Stdin => Ok(stdin_bytes.clone().unwrap_or_default()),
+                Input::File { path, .. } => read_limited(path),
+            };
+            let bytes = bytes.map_err(|error| Problem {
+                path: input.display().to_owned(),
+                message: error.to_string(),
+            })?;
+            Ok(load(input.display(), source, bytes))
+        })
+        .collect();
+
+    let mut sources = SourceMap::default();
+    let mut inventory = Inventory::default();
+    let mut findings = Vec::new();
+    let mut summary = Summary::default();
+    for result in loaded {
+        match result {
+            Ok((file, loaded)) => {
+                sources.add(file);
+                summary.files += 1;
+                summary.documents += loaded.documents;
+                inventory.merge(loaded.inventory);
+                findings.extend(loaded.findings);
+            }
+            Err(problem) => {
+                // Keep source ids aligned with input order.
+                sources.add(SourceFile::new(problem.path.clone(), ""));
+                problems.push(problem);
+            }
+        }
+    }
+    summary.pools = inventory.pools.len();
+
+    let ctx = Context {
+        inventory: &inventory,
+        calico: settings.calico,
+    };
+    for rule in &settings.selected {
+        (rule.check)(&ctx, &mut findings);
+    }
+    findings.retain(|f| settings.selected.iter().any(|rule| rule.code == f.code));
+    report::sort(&mut findings, &sources);
+    summary.count(&findings);
+    Ok(Outcome {
+        findings,
+        sources,
+        summary,
+        problems,
+    })
+}
+
+fn read_limited(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// Turns one input's bytes into its source and what it declares.
+fn load(name: &str, source: SourceId, bytes: Vec<u8>) -> (SourceFile, Loaded) {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        let finding = INVALID_YAML
+            .finding(
+                format!(
+                    "{name} is larger than {} MiB; not linted",
+                    MAX_FILE_BYTES / (1024 * 1024)
+                ),
+                Location::at(Loc::new(source, Span { start: 0, end: 0 }), None),
+            )
+            .with_help("Kubernetes accepts at most 3 MiB per object; exclude this path with --exclude");
+        let loaded = Loaded {
+            findings: vec![finding],
+            ..Loaded::default()
+        };
+        return (SourceFile::new(name, ""), loaded);
+    }
+    let (text, refused) = manifest::decode(source, bytes);
+    let file = SourceFile::new(name, text);
+    if let Some(finding) = refused {
+        let loaded = Loaded {
+            findings: vec![finding],
+            ..Loaded::default()
+        };
+        return (file, loaded);
+    }
+    let loaded = manifest::load_file(&file, source);
+    (file, loaded)
+}

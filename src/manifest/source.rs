@@ -1,0 +1,123 @@
+//! Source texts and positions. Owns the mapping from byte offsets (what every span in the crate
+//! is) to the 1-based line and Unicode-scalar column that users and CI annotations see. It knows
+//! nothing of YAML or rules.
+
+use std::sync::Arc;
+
+pub use super::yaml::Span;
+
+/// Index of a file in a [`SourceMap`].
+pub type SourceId = u32;
+
+/// A place in a source: which file, which bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Loc {
+    pub source: SourceId,
+    pub span: Span,
+}
+
+impl Loc {
+    pub fn new(source: SourceId, span: Span) -> Self {
+        Self { source, span }
+    }
+}
+
+/// One input file (or stdin) as read, with its line-start table.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as the user should see it: the command-line argument joined with the path below it.
+    pub name: String,
+    pub text: Arc<str>,
+    line_starts: Vec<usize>,
+}
+
+/// A 1-based line and column; the column counts Unicode scalar values, as CONTRACT §4 says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
+        let text = text.into();
+        let line_starts = std::iter::once(0)
+            .chain(memchr_newlines(text.as_bytes()))
+            .collect();
+        Self {
+            name: name.into(),
+            text,
+            line_starts,
+        }
+    }
+
+    /// Line and column of a byte offset; offsets past the end clamp to the end, offsets inside a
+    /// multi-byte character count as that character.
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let offset = offset.min(self.text.len());
+        let line_index = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        let line_start = self.line_starts[line_index];
+        let before = &self.text.as_bytes()[line_start..offset];
+        let column = if before.is_ascii() {
+            before.len()
+        } else {
+            // Count scalar values: every byte that is not a UTF-8 continuation byte starts one.
+            before.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
+        };
+        LineCol {
+            line: line_index + 1,
+            column: column + 1,
+        }
+    }
+}
+
+fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|&(_, &b)| b == b'\n')
+        .map(|(i, _)| i + 1)
+}
+
+/// Every source a run has read, addressed by [`SourceId`].
+#[derive(Debug, Default)]
+pub struct SourceMap {
+    files: Vec<Arc<SourceFile>>,
+}
+
+impl SourceMap {
+    pub fn add(&mut self, file: SourceFile) -> SourceId {
+        self.files.push(Arc::new(file));
+        SourceId::try_from(self.files.len() - 1).unwrap_or(SourceId::MAX)
+    }
+
+    pub fn get(&self, id: SourceId) -> Option<&Arc<SourceFile>> {
+        self.files.get(id as usize)
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_scalar_values_not_bytes() {
+        let file = SourceFile::new("a.yaml", "ab\nçé: x\n\nlast");
+        assert_eq!(file.line_col(0), LineCol { line: 1, column: 1 });
+        assert_eq!(file.line_col(2), LineCol { line: 1, column: 3 });
+        assert_eq!(file.line_col(3), LineCol { line: 2, column: 1 });
+        // "çé" is 4 bytes; the ':' after it is the third character.
+        assert_eq!(file.line_col(7), LineCol { line: 2, column: 3 });
+        assert_eq!(file.line_col(11), LineCol { line: 3, column: 1 });
+        assert_eq!(file.line_col(12), LineCol { line: 4, column: 1 });
+        assert_eq!(file.line_col(999), LineCol { line: 4, column: 5 });
+    }
+}

@@ -1,0 +1,246 @@
+//! The one pool model every pool source becomes (CONTRACT §5, last paragraph): each field keeps
+//! what was written (value or wrong-typed value), and where, so rules can both judge the value
+//! and point at it. Calico's defaults (calico-reference §1.3) are methods, never stored, so a
+//! rule can tell "omitted" from "written as the default".
+
+use ipnet::IpNet;
+
+use super::cidr::{self, Family};
+use super::selector::Selector;
+use crate::manifest::source::Loc;
+
+/// A value and where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub loc: Loc,
+}
+
+/// A value of the wrong YAML type where the schema wants another, e.g. `blockSize: "26"`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrongType {
+    pub loc: Loc,
+    pub expected: &'static str,
+    /// What was found, for messages: `string "26"`, `boolean true`, `a list`.
+    pub found: String,
+}
+
+/// One field of a pool as written.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Field<T> {
+    /// Not written, or written as null (which the API server treats the same).
+    #[default]
+    Absent,
+    Set(Spanned<T>),
+    WrongType(WrongType),
+}
+
+impl<T> Field<T> {
+    pub fn value(&self) -> Option<&T> {
+        match self {
+            Field::Set(spanned) => Some(&spanned.value),
+            _ => None,
+        }
+    }
+
+    pub fn spanned(&self) -> Option<&Spanned<T>> {
+        match self {
+            Field::Set(spanned) => Some(spanned),
+            _ => None,
+        }
+    }
+
+    /// Where the value is, whether it is well-typed or not.
+    pub fn loc(&self) -> Option<Loc> {
+        match self {
+            Field::Absent => None,
+            Field::Set(spanned) => Some(spanned.loc),
+            Field::WrongType(wrong) => Some(wrong.loc),
+        }
+    }
+
+    pub fn is_absent(&self) -> bool {
+        matches!(self, Field::Absent)
+    }
+}
+
+/// Which kind of declaration a pool came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PoolSource {
+    /// `crd.projectcalico.org/v1` IPPool (the KDD storage form).
+    CrdV1,
+    /// `projectcalico.org/v3` IPPool.
+    V3,
+}
+
+impl PoolSource {
+    pub fn api_version(self) -> &'static str {
+        match self {
+            PoolSource::CrdV1 => "crd.projectcalico.org/v1",
+            PoolSource::V3 => "projectcalico.org/v3",
+        }
+    }
+}
+
+/// A `nodeSelector`/`namespaceSelector` value, parsed where it was loaded so a syntax error can
+/// point at the exact character of the source (quoting and escapes accounted for).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SelectorField {
+    pub text: String,
+    pub parsed: Result<Selector, SelectorFault>,
+    /// A YAML tag on the value. An unquoted `!all()` is read by YAML as the tag `!all()` on an
+    /// empty string (projectcalico/calico#2385), so the selector Calico sees is not the one written.
+    pub yaml_tag: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SelectorFault {
+    pub message: String,
+    /// The offending character, or the whole value when it cannot be mapped exactly.
+    pub loc: Loc,
+}
+
+/// A key written under `spec`, known or not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecKey {
+    pub name: String,
+    pub loc: Loc,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LegacyFields {
+    /// `spec.ipip` as written: `Some(true)` when non-null.
+    pub ipip: Option<Spanned<bool>>,
+    /// `spec.nat-outgoing` as written.
+    pub nat_outgoing: Field<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pool {
+    pub source: PoolSource,
+    /// `metadata.name`.
+    pub name: Field<String>,
+    /// Where to point when the problem is a missing field: the `spec` key, else the `kind` value.
+    pub anchor: Loc,
+    /// Every key under `spec`, in order, for the unknown- and legacy-field rules.
+    pub spec_keys: Vec<SpecKey>,
+    pub cidr: Field<String>,
+    pub block_size: Field<i64>,
+    pub ipip_mode: Field<String>,
+    pub vxlan_mode: Field<String>,
+    pub nat_outgoing: Field<bool>,
+    pub disabled: Field<bool>,
+    pub disable_bgp_export: Field<bool>,
+    pub node_selector: Field<SelectorField>,
+    pub namespace_selector: Field<SelectorField>,
+    pub allowed_uses: Field<Vec<Spanned<String>>>,
+    pub assignment_mode: Field<String>,
+    pub legacy: LegacyFields,
+}
+
+/// Encapsulation modes (P9): exact, case-sensitive.
+pub const ENCAPSULATION_MODES: [&str; 3] = ["Never", "Always", "CrossSubnet"];
+pub const ALLOWED_USES: [&str; 3] = ["Workload", "Tunnel", "LoadBalancer"];
+pub const ASSIGNMENT_MODES: [&str; 2] = ["Automatic", "Manual"];
+
+impl Pool {
+    pub fn new(source: PoolSource, anchor: Loc) -> Self {
+        Self {
+            source,
+            name: Field::Absent,
+            anchor,
+            spec_keys: Vec::new(),
+            cidr: Field::Absent,
+            block_size: Field::Absent,
+            ipip_mode: Field::Absent,
+            vxlan_mode: Field::Absent,
+            nat_outgoing: Field::Absent,
+            disabled: Field::Absent,
+            disable_bgp_export: Field::Absent,
+            node_selector: Field::Absent,
+            namespace_selector: Field::Absent,
+            allowed_uses: Field::Absent,
+            assignment_mode: Field::Absent,
+            legacy: LegacyFields::default(),
+        }
+    }
+
+    /// `IPPool/<name>`, as findings name objects.
+    pub fn object(&self) -> String {
+        match self.name.value() {
+            Some(name) => format!("IPPool/{name}"),
+            None => "IPPool".to_owned(),
+        }
+    }
+
+    /// How messages name the pool: `IPPool extra-ippool`.
+    pub fn display_name(&self) -> String {
+        match self.name.value() {
+            Some(name) => format!("IPPool {name}"),
+            None => "IPPool (unnamed)".to_owned(),
+        }
+    }
+
+    /// The CIDR as written, when it parses (host bits possibly set).
+    pub fn cidr_net(&self) -> Option<IpNet> {
+        cidr::parse(self.cidr.value()?).ok()
+    }
+
+    pub fn family(&self) -> Option<Family> {
+        self.cidr_net().map(|net| Family::of(&net))
+    }
+
+    /// blockSize as Calico uses it: the written value unless 0 or absent, then 26/122.
+    pub fn effective_block_size(&self) -> Option<i64> {
+        match self.block_size.value() {
+            Some(&size) if size != 0 => Some(size),
+            _ => self.family().map(|f| i64::from(f.default_block_size())),
+        }
+    }
+
+    pub fn is_disabled(&self) -> bool {
+        self.disabled.value() == Some(&true)
+    }
+
+    /// Calico defaults empty modes to `Never`; a mode is "enabled" when Always or CrossSubnet.
+    pub fn ipip_enabled(&self) -> bool {
+        mode_enabled(&self.ipip_mode)
+    }
+
+    pub fn vxlan_enabled(&self) -> bool {
+        mode_enabled(&self.vxlan_mode)
+    }
+
+    /// allowedUses after defaulting: `[Workload, Tunnel]` when absent or empty.
+    pub fn effective_allowed_uses(&self) -> Vec<&str> {
+        match self.allowed_uses.value() {
+            Some(uses) if !uses.is_empty() => uses.iter().map(|u| u.value.as_str()).collect(),
+            _ => vec!["Workload", "Tunnel"],
+        }
+    }
+
+    pub fn allows_use(&self, wanted: &str) -> bool {
+        self.effective_allowed_uses().contains(&wanted)
+    }
+
+    /// nodeSelector after defaulting: `all()` when absent or empty.
+    pub fn effective_node_selector(&self) -> &str {
+        match self.node_selector.value() {
+            Some(field) if !field.text.is_empty() => &field.text,
+            _ => "all()",
+        }
+    }
+
+    pub fn assignment_mode_or_default(&self) -> &str {
+        self.assignment_mode
+            .value()
+            .map_or("Automatic", String::as_str)
+    }
+}
+
+fn mode_enabled(field: &Field<String>) -> bool {
+    matches!(
+        field.value().map(String::as_str),
+        Some("Always" | "CrossSubnet")
+    )
+}

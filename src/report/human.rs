@@ -1,0 +1,186 @@
+//! Human output: one miette graphical report per finding (code, message, the source snippet with
+//! a label under the exact value, related spans from their own files, help), then a summary line.
+
+use std::fmt;
+use std::io::{self, Write};
+use std::sync::Arc;
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan,
+};
+
+use super::{Finding, Location, Severity, Summary};
+use crate::manifest::source::SourceMap;
+
+/// Wide enough for a snippet and its label without wrapping typical manifest lines, and fixed so
+/// output does not depend on the terminal.
+const WIDTH: usize = 100;
+
+pub struct Options {
+    pub color: bool,
+}
+
+pub fn render(
+    out: &mut dyn Write,
+    findings: &[Finding],
+    sources: &SourceMap,
+    summary: &Summary,
+    options: &Options,
+) -> io::Result<()> {
+    let theme = if options.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(WIDTH)
+        .with_links(false);
+    let mut text = String::new();
+    for finding in findings {
+        text.clear();
+        let report = Report::new(finding, sources);
+        handler
+            .render_report(&mut text, &report)
+            .map_err(io::Error::other)?;
+        out.write_all(text.as_bytes())?;
+        writeln!(out)?;
+    }
+    writeln!(out, "{}", summary_line(summary))
+}
+
+pub fn summary_line(summary: &Summary) -> String {
+    let files = plural(summary.files, "file");
+    let context = format!(
+        "{files} ({}, {})",
+        plural(summary.documents, "document"),
+        plural(summary.pools, "pool")
+    );
+    if summary.errors + summary.warnings + summary.infos == 0 {
+        return format!("No problems found in {context}.");
+    }
+    format!(
+        "Found {}, {} and {} in {context}.",
+        plural(summary.errors, "error"),
+        plural(summary.warnings, "warning"),
+        plural(summary.infos, "info"),
+    )
+}
+
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
+/// A finding (or one of its related notes) as a miette diagnostic.
+#[derive(Debug)]
+struct Report {
+    message: String,
+    code: Option<String>,
+    severity: miette::Severity,
+    help: Option<String>,
+    source: Option<NamedSource<Arc<str>>>,
+    label: Option<LabeledSpan>,
+    related: Vec<Report>,
+}
+
+impl Report {
+    fn new(finding: &Finding, sources: &SourceMap) -> Self {
+        let label_text = finding.label.clone().unwrap_or_else(|| finding.message.clone());
+        let (source, label) = snippet(sources, &finding.location, label_text);
+        let related = finding
+            .related
+            .iter()
+            .map(|related| {
+                let (source, label) = snippet(sources, &related.location, related.message.clone());
+                Report {
+                    message: with_object(&related.message, &related.location, source.is_none()),
+                    code: None,
+                    severity: miette::Severity::Advice,
+                    help: None,
+                    source,
+                    label,
+                    related: Vec::new(),
+                }
+            })
+            .collect();
+        Report {
+            message: with_object(&finding.message, &finding.location, source.is_none()),
+            code: Some(format!("{} {}", finding.code, finding.rule)),
+            severity: match finding.severity {
+                Severity::Error => miette::Severity::Error,
+                Severity::Warning => miette::Severity::Warning,
+                Severity::Info => miette::Severity::Advice,
+            },
+            help: finding.help.clone(),
+            source,
+            label,
+            related,
+        }
+    }
+}
+
+/// Without a snippet (live objects), the object is the only location the reader gets.
+fn with_object(message: &str, location: &Location, no_snippet: bool) -> String {
+    match (&location.object, no_snippet) {
+        (Some(object), true) => format!("{object}: {message}"),
+        _ => message.to_owned(),
+    }
+}
+
+fn snippet(
+    sources: &SourceMap,
+    location: &Location,
+    label: String,
+) -> (Option<NamedSource<Arc<str>>>, Option<LabeledSpan>) {
+    let Some(loc) = location.loc else {
+        return (None, None);
+    };
+    let Some(file) = sources.get(loc.source) else {
+        return (None, None);
+    };
+    let source = NamedSource::new(file.name.clone(), Arc::clone(&file.text)).with_language("yaml");
+    let span = SourceSpan::new(loc.span.start.into(), loc.span.end.saturating_sub(loc.span.start));
+    (Some(source), Some(LabeledSpan::new_with_span(Some(label), span)))
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Report {}
+
+impl Diagnostic for Report {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.code.as_ref().map(|code| Box::new(code) as Box<dyn fmt::Display>)
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help.as_ref().map(|help| Box::new(help) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.label
+            .clone()
+            .map(|label| Box::new(std::iter::once(label)) as Box<dyn Iterator<Item = LabeledSpan>>)
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.related.iter().map(|r| r as &dyn Diagnostic)))
+    }
+}

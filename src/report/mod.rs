@@ -1,0 +1,152 @@
+//! Findings as data, and one renderer per output format. A renderer sees only [`Finding`]s, the
+//! sources they point into and the run summary, never a rule's internals; each writes to a
+//! `&mut dyn Write` so the binary decides where output goes.
+
+pub mod human;
+pub mod json;
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::manifest::source::{LineCol, Loc, SourceMap};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a finding points: a span in a file, an object (`Kind/namespace/name`), or both. Live
+/// objects have no file, only `object`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Location {
+    pub loc: Option<Loc>,
+    pub object: Option<String>,
+}
+
+impl Location {
+    pub fn at(loc: Loc, object: Option<String>) -> Self {
+        Self {
+            loc: Some(loc),
+            object,
+        }
+    }
+}
+
+/// A secondary place that explains the finding, e.g. the other pool of an overlap.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub message: String,
+    pub location: Location,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub code: &'static str,
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub location: Location,
+    /// Short text drawn under the primary span in human output; defaults to the message.
+    pub label: Option<String>,
+    pub related: Vec<Related>,
+    pub help: Option<String>,
+}
+
+impl Finding {
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_related(mut self, message: impl Into<String>, location: Location) -> Self {
+        self.related.push(Related {
+            message: message.into(),
+            location,
+        });
+        self
+    }
+}
+
+/// Counts that every format reports (CONTRACT §4 `summary`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub files: usize,
+    pub documents: usize,
+    pub pools: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Summary {
+    pub fn count(&mut self, findings: &[Finding]) {
+        for finding in findings {
+            match finding.severity {
+                Severity::Error => self.errors += 1,
+                Severity::Warning => self.warnings += 1,
+                Severity::Info => self.infos += 1,
+            }
+        }
+    }
+}
+
+/// A resolved position, as the JSON, SARIF and GitHub formats print it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Position<'a> {
+    pub path: &'a str,
+    pub start: LineCol,
+    pub end: LineCol,
+}
+
+pub fn position<'a>(sources: &'a SourceMap, loc: &Loc) -> Option<Position<'a>> {
+    let file = sources.get(loc.source)?;
+    Some(Position {
+        path: &file.name,
+        start: file.line_col(loc.span.start),
+        end: file.line_col(loc.span.end),
+    })
+}
+
+/// The order CONTRACT §4 fixes: path, line, column, code. Findings without a file come last.
+pub fn sort(findings: &mut [Finding], sources: &SourceMap) {
+    findings.sort_by_cached_key(|finding| {
+        let place = finding
+            .location
+            .loc
+            .as_ref()
+            .and_then(|loc| position(sources, loc))
+            .map(|p| (p.path.to_owned(), p.start, p.end));
+        (
+            place.is_none(),
+            place,
+            finding.code,
+            finding.location.object.clone(),
+            finding.message.clone(),
+        )
+    });
+}

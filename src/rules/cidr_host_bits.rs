@@ -1,0 +1,69 @@
+//! IPP002 cidr-host-bits-set.
+
+use super::prelude::*;
+use crate::model::cidr;
+
+declare_rule! {
+    /// ## What it does
+    /// Checks that `spec.cidr` is strictly masked: no bits are set after the prefix length
+    /// (calico-reference P4).
+    ///
+    /// ## Why is this bad?
+    /// `calicoctl`, the Calico API server and (from master) the CRD reject the pool with "IPPool
+    /// CIDR is not strictly masked". Only calico-node's `CALICO_IPV4POOL_CIDR` and recent operators
+    /// mask the value silently, so the same text behaves differently depending on how it is
+    /// applied.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: projectcalico.org/v3
+    /// kind: IPPool
+    /// metadata:
+    ///   name: extra-ippool
+    /// spec:
+    ///   cidr: 10.244.1.0/16
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// apiVersion: projectcalico.org/v3
+    /// kind: IPPool
+    /// metadata:
+    ///   name: extra-ippool
+    /// spec:
+    ///   cidr: 10.244.0.0/16
+    /// ```
+    ///
+    /// ## Calico source
+    /// `libcalico-go/lib/clientv3/ippool.go` ("IPPool CIDR is not strictly masked"),
+    /// `libcalico-go/lib/validator/v3/validator.go`.
+    code: "IPP002",
+    name: "cidr-host-bits-set",
+    severity: Error,
+    summary: "not strictly masked (P4); help shows the masked CIDR",
+    check: check,
+}
+
+fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    for pool in ctx.pools() {
+        let (Some(net), Some(written)) = (pool.cidr_net(), pool.cidr.spanned()) else {
+            continue;
+        };
+        if cidr::is_masked(&net) {
+            continue;
+        }
+        let masked = net.trunc();
+        out.push(
+            RULE.finding(
+                format!(
+                    "{} has host bits set in cidr {}; its network is {masked}",
+                    pool.display_name(),
+                    written.value
+                ),
+                at_pool(pool, written.loc),
+            )
+            .with_label("not strictly masked")
+            .with_help(format!("use `cidr: {masked}`")),
+        );
+    }
+}

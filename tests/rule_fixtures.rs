@@ -1,0 +1,175 @@
+//! Every rule against its fixtures under `testdata/rules/<rule-name>/`:
+//! - `fire-*.yaml` must produce exactly the findings of that rule listed in its
+//!   `# expect: CODE LINE:COLUMN` header lines, and its rendered report is snapshotted;
+//! - `ok-*.yaml` must produce no finding of that rule and no error of any rule (a pool valid in
+//!   Calico never gets an error).
+//! A `# calico-version: X.Y` header line runs the fixture against that release.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use clap::Parser;
+use kubectl_ippool::cli::{Cli, Command};
+use kubectl_ippool::lint::{self, Outcome};
+use kubectl_ippool::manifest::source::SourceMap;
+use kubectl_ippool::report::{self, Severity, human};
+use kubectl_ippool::rules::{RULES, Rule};
+use kubectl_ippool::settings::LintSettings;
+
+fn lint_fixture(path: &Path, extra: &[&str]) -> Outcome {
+    let mut args = vec!["kubectl-ippool", "lint", path.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let cli = Cli::try_parse_from(args).unwrap();
+    let Command::Lint(lint_args) = cli.command else { unreachable!() };
+    let settings = LintSettings::resolve(lint_args).unwrap();
+    lint::run(&settings, &mut std::io::empty()).unwrap()
+}
+
+fn header_values<'a>(text: &'a str, key: &str) -> Vec<&'a str> {
+    text.lines()
+        .filter_map(|line| line.trim().strip_prefix('#'))
+        .filter_map(|line| line.trim().strip_prefix(key))
+        .map(str::trim)
+        .collect()
+}
+
+fn positions(outcome: &Outcome, code: &str, sources: &SourceMap) -> BTreeSet<String> {
+    outcome
+        .findings
+        .iter()
+        .filter(|f| f.code == code)
+        .map(|f| {
+            let loc = f.location.loc.expect("fixture findings have a location");
+            let pos = report::position(sources, &loc).unwrap();
+            format!("{} {}:{}", f.code, pos.start.line, pos.start.column)
+        })
+        .collect()
+}
+
+fn fixtures(rule: &Rule) -> Vec<PathBuf> {
+    let dir = Path::new("testdata/rules").join(rule.name);
+    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
+        .unwrap_or_else(|_| panic!("{} has no fixture directory {}", rule.code, dir.display()))
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    files.sort();
+    files
+}
+
+fn file_name(path: &Path) -> &str {
+    path.file_name().unwrap().to_str().unwrap()
+}
+
+#[test]
+fn every_rule_fires_on_its_fixtures_and_only_there() {
+    // IPPOOL_RULE=IPP004 narrows the run to one rule while working on it.
+    let only = std::env::var("IPPOOL_RULE").ok();
+    let mut failures = Vec::new();
+    for rule in RULES {
+        if only.as_deref().is_some_and(|code| code != rule.code && code != rule.name) {
+            continue;
+        }
+        let files = fixtures(rule);
+        let fire: Vec<_> = files.iter().filter(|p| file_name(p).starts_with("fire-")).collect();
+        let ok: Vec<_> = files.iter().filter(|p| file_name(p).starts_with("ok-")).collect();
+        assert!(!fire.is_empty(), "{} has no fire-* fixture", rule.code);
+        assert!(!ok.is_empty(), "{} has no ok-* fixture", rule.code);
+
+        for path in fire.iter().chain(ok.iter()) {
+            let text = fs::read_to_string(path).unwrap_or_default();
+            let mut extra = Vec::new();
+            let versions = header_values(&text, "calico-version:");
+            if let Some(version) = versions.first() {
+                extra.extend(["--calico-version", version]);
+            }
+            let outcome = lint_fixture(path, &extra);
+            let got = positions(&outcome, rule.code, &outcome.sources);
+            let is_fire = file_name(path).starts_with("fire-");
+            if is_fire {
+                let expected: BTreeSet<String> = header_values(&text, "expect:")
+                    .into_iter()
+                    .map(|e| e.split_whitespace().collect::<Vec<_>>().join(" "))
+                    .filter(|e| e.starts_with(rule.code))
+                    .collect();
+                if expected.is_empty() {
+                    failures.push(format!("{}: no `# expect: {} L:C` line", path.display(), rule.code));
+                } else if got != expected {
+                    failures.push(format!(
+                        "{}: expected {expected:?}, got {got:?}",
+                        path.display()
+                    ));
+                }
+                let mut rendered = Vec::new();
+                human::render(
+                    &mut rendered,
+                    &outcome.findings.iter().filter(|f| f.code == rule.code).cloned().collect::<Vec<_>>(),
+                    &outcome.sources,
+                    &outcome.summary,
+                    &human::Options { color: false },
+                )
+                .unwrap();
+                let name = format!("{}__{}", rule.name, path.file_stem().unwrap().to_str().unwrap());
+                insta::assert_snapshot!(name, String::from_utf8(rendered).unwrap());
+            } else {
+                if !got.is_empty() {
+                    failures.push(format!("{}: must not fire, got {got:?}", path.display()));
+                }
+                let errors: Vec<_> = outcome
+                    .findings
+                    .iter()
+                    .filter(|f| f.severity == Severity::Error)
+                    .map(|f| format!("{} {}", f.code, f.message))
+                    .collect();
+                if !errors.is_empty() {
+                    failures.push(format!("{}: a valid fixture got errors {errors:?}", path.display()));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "fixture failures:\n{}", failures.join("\n"));
+}
+
+#[test]
+fn every_fixture_directory_names_a_rule() {
+    for entry in fs::read_dir("testdata/rules").unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        assert!(
+            RULES.iter().any(|rule| rule.name == name),
+            "testdata/rules/{name} does not name a rule"
+        );
+    }
+}
+
+/// The `## Example` of every rule's documentation fires the rule; its "Use instead" does not.
+#[test]
+fn documentation_examples_behave_as_documented() {
+    let dir = tempfile::tempdir().unwrap();
+    for rule in RULES {
+        let doc = rule.doc_text();
+        let Some(example) = doc.split("## Example").nth(1) else { continue };
+        let blocks: Vec<&str> = example
+            .split("```yaml\n")
+            .skip(1)
+            .filter_map(|block| block.split("```").next())
+            .collect();
+        assert!(!blocks.is_empty(), "{} has no yaml example", rule.code);
+        let version = header_values(&doc, "calico-version:");
+        let mut extra = Vec::new();
+        if let Some(version) = version.first() {
+            extra.extend(["--calico-version", *version]);
+        }
+        for (index, block) in blocks.iter().take(2).enumerate() {
+            let path = dir.path().join(format!("{}-{index}.yaml", rule.code));
+            fs::write(&path, block).unwrap();
+            let outcome = lint_fixture(&path, &extra);
+            let fired = outcome.findings.iter().any(|f| f.code == rule.code);
+            if index == 0 {
+                assert!(fired, "{}: the doc example does not fire the rule", rule.code);
+            } else {
+                assert!(!fired, "{}: the doc's \"Use instead\" example fires the rule", rule.code);
+            }
+        }
+    }
+}
