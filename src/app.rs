@@ -44,13 +44,21 @@ pub fn run(args: Vec<OsString>, io: &mut Io<'_>) -> i32 {
     let matches = match command.try_get_matches_from(&args) {
         Ok(matches) => matches,
         Err(error) => {
-            let code = if error.use_stderr() { EXIT_TROUBLE } else { EXIT_OK };
+            let code = if error.use_stderr() {
+                EXIT_TROUBLE
+            } else {
+                EXIT_OK
+            };
             let rendered = if io.stderr_is_terminal && error.use_stderr() {
                 error.render().ansi().to_string()
             } else {
                 error.render().to_string()
             };
-            let out: &mut dyn Write = if error.use_stderr() { io.stderr } else { io.stdout };
+            let out: &mut dyn Write = if error.use_stderr() {
+                io.stderr
+            } else {
+                io.stdout
+            };
             let _ = out.write_all(rendered.as_bytes());
             return code;
         }
@@ -114,9 +122,9 @@ fn lint_command(args: crate::cli::LintArgs, io: &mut Io<'_>) -> Result<i32, Fail
     let settings = LintSettings::resolve(args).map_err(|e| Failure::Report(Box::new(e)))?;
     let outcome = lint::run(&settings, io.stdin).map_err(|e| Failure::Report(Box::new(e)))?;
 
-    let failing = settings.fail_on.is_some_and(|threshold| {
-        outcome.findings.iter().any(|f| f.severity >= threshold)
-    });
+    let failing = settings
+        .fail_on
+        .is_some_and(|threshold| outcome.findings.iter().any(|f| f.severity >= threshold));
     let mut code = if failing { EXIT_FINDINGS } else { EXIT_OK };
     if !outcome.problems.is_empty() {
         code = EXIT_TROUBLE;
@@ -150,7 +158,11 @@ fn lint_command(args: crate::cli::LintArgs, io: &mut Io<'_>) -> Result<i32, Fail
         other => other?,
     }
     for problem in &outcome.problems {
-        let _ = writeln!(io.stderr, "kubectl-ippool: {}: {}", problem.path, problem.message);
+        let _ = writeln!(
+            io.stderr,
+            "kubectl-ippool: {}: {}",
+            problem.path, problem.message
+        );
     }
     Ok(code)
 }

@@ -11,8 +11,8 @@ use crate::manifest::yaml::Span;
 use crate::manifest::{self, Loaded, MAX_FILE_BYTES};
 use crate::model::inventory::Inventory;
 use crate::report::{self, Finding, Location, Summary};
-use crate::rules::invalid_yaml::RULE as INVALID_YAML;
 use crate::rules::Context;
+use crate::rules::invalid_yaml::RULE as INVALID_YAML;
 use crate::settings::LintSettings;
 
 pub struct Outcome {
@@ -115,7 +115,9 @@ fn load(name: &str, source: SourceId, bytes: Vec<u8>) -> (SourceFile, Loaded) {
                 ),
                 Location::at(Loc::new(source, Span { start: 0, end: 0 }), None),
             )
-            .with_help("Kubernetes accepts at most 3 MiB per object; exclude this path with --exclude");
+            .with_help(
+                "Kubernetes accepts at most 3 MiB per object; exclude this path with --exclude",
+            );
         let loaded = Loaded {
             findings: vec![finding],
             ..Loaded::default()

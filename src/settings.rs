@@ -9,7 +9,10 @@ use crate::rules::{self, Rule};
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum SettingsError {
     #[error("unknown rule {0:?}")]
-    #[diagnostic(code(ippool::usage), help("`kubectl ippool rules` lists every code and name"))]
+    #[diagnostic(
+        code(ippool::usage),
+        help("`kubectl ippool rules` lists every code and name")
+    )]
     UnknownRule(String),
     #[error("{0}")]
     #[diagnostic(code(ippool::usage))]

@@ -22,7 +22,9 @@ fn lint_fixture(path: &Path, extra: &[&str]) -> Outcome {
     let mut args = vec!["kubectl-ippool", "lint", path.to_str().unwrap()];
     args.extend_from_slice(extra);
     let cli = Cli::try_parse_from(args).unwrap();
-    let Command::Lint(lint_args) = cli.command else { unreachable!() };
+    let Command::Lint(lint_args) = cli.command else {
+        unreachable!()
+    };
     let settings = LintSettings::resolve(lint_args).unwrap();
     lint::run(&settings, &mut std::io::empty()).unwrap()
 }
@@ -68,12 +70,21 @@ fn every_rule_fires_on_its_fixtures_and_only_there() {
     let only = std::env::var("IPPOOL_RULE").ok();
     let mut failures = Vec::new();
     for rule in RULES {
-        if only.as_deref().is_some_and(|code| code != rule.code && code != rule.name) {
+        if only
+            .as_deref()
+            .is_some_and(|code| code != rule.code && code != rule.name)
+        {
             continue;
         }
         let files = fixtures(rule);
-        let fire: Vec<_> = files.iter().filter(|p| file_name(p).starts_with("fire-")).collect();
-        let ok: Vec<_> = files.iter().filter(|p| file_name(p).starts_with("ok-")).collect();
+        let fire: Vec<_> = files
+            .iter()
+            .filter(|p| file_name(p).starts_with("fire-"))
+            .collect();
+        let ok: Vec<_> = files
+            .iter()
+            .filter(|p| file_name(p).starts_with("ok-"))
+            .collect();
         assert!(!fire.is_empty(), "{} has no fire-* fixture", rule.code);
         assert!(!ok.is_empty(), "{} has no ok-* fixture", rule.code);
 
@@ -94,7 +105,11 @@ fn every_rule_fires_on_its_fixtures_and_only_there() {
                     .filter(|e| e.starts_with(rule.code))
                     .collect();
                 if expected.is_empty() {
-                    failures.push(format!("{}: no `# expect: {} L:C` line", path.display(), rule.code));
+                    failures.push(format!(
+                        "{}: no `# expect: {} L:C` line",
+                        path.display(),
+                        rule.code
+                    ));
                 } else if got != expected {
                     failures.push(format!(
                         "{}: expected {expected:?}, got {got:?}",
@@ -104,13 +119,22 @@ fn every_rule_fires_on_its_fixtures_and_only_there() {
                 let mut rendered = Vec::new();
                 human::render(
                     &mut rendered,
-                    &outcome.findings.iter().filter(|f| f.code == rule.code).cloned().collect::<Vec<_>>(),
+                    &outcome
+                        .findings
+                        .iter()
+                        .filter(|f| f.code == rule.code)
+                        .cloned()
+                        .collect::<Vec<_>>(),
                     &outcome.sources,
                     &outcome.summary,
                     &human::Options { color: false },
                 )
                 .unwrap();
-                let name = format!("{}__{}", rule.name, path.file_stem().unwrap().to_str().unwrap());
+                let name = format!(
+                    "{}__{}",
+                    rule.name,
+                    path.file_stem().unwrap().to_str().unwrap()
+                );
                 insta::assert_snapshot!(name, String::from_utf8(rendered).unwrap());
             } else {
                 if !got.is_empty() {
@@ -123,12 +147,19 @@ fn every_rule_fires_on_its_fixtures_and_only_there() {
                     .map(|f| format!("{} {}", f.code, f.message))
                     .collect();
                 if !errors.is_empty() {
-                    failures.push(format!("{}: a valid fixture got errors {errors:?}", path.display()));
+                    failures.push(format!(
+                        "{}: a valid fixture got errors {errors:?}",
+                        path.display()
+                    ));
                 }
             }
         }
     }
-    assert!(failures.is_empty(), "fixture failures:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "fixture failures:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -148,7 +179,9 @@ fn documentation_examples_behave_as_documented() {
     let dir = tempfile::tempdir().unwrap();
     for rule in RULES {
         let doc = rule.doc_text();
-        let Some(example) = doc.split("## Example").nth(1) else { continue };
+        let Some(example) = doc.split("## Example").nth(1) else {
+            continue;
+        };
         let blocks: Vec<&str> = example
             .split("```yaml\n")
             .skip(1)
@@ -166,9 +199,17 @@ fn documentation_examples_behave_as_documented() {
             let outcome = lint_fixture(&path, &extra);
             let fired = outcome.findings.iter().any(|f| f.code == rule.code);
             if index == 0 {
-                assert!(fired, "{}: the doc example does not fire the rule", rule.code);
+                assert!(
+                    fired,
+                    "{}: the doc example does not fire the rule",
+                    rule.code
+                );
             } else {
-                assert!(!fired, "{}: the doc's \"Use instead\" example fires the rule", rule.code);
+                assert!(
+                    !fired,
+                    "{}: the doc's \"Use instead\" example fires the rule",
+                    rule.code
+                );
             }
         }
     }

@@ -41,7 +41,10 @@ pub struct Problem {
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum DiscoverError {
     #[error("{path}: no such file or directory")]
-    #[diagnostic(code(ippool::path), help("check the path; lint takes files, directories, or - for stdin"))]
+    #[diagnostic(
+        code(ippool::path),
+        help("check the path; lint takes files, directories, or - for stdin")
+    )]
     NotFound { path: String },
     #[error("invalid glob {glob:?}: {message}")]
     #[diagnostic(code(ippool::glob))]
@@ -141,14 +144,23 @@ pub fn discover(
     Ok((inputs, problems))
 }
 
-fn walk(arg: &str, root: &Path, filter: &Filter, inputs: &mut Vec<Input>, problems: &mut Vec<Problem>) {
+fn walk(
+    arg: &str,
+    root: &Path,
+    filter: &Filter,
+    inputs: &mut Vec<Input>,
+    problems: &mut Vec<Problem>,
+) {
     let exclude_root = root.to_path_buf();
     let exclude = filter.exclude.clone();
     let walker = ignore::WalkBuilder::new(root)
         .follow_links(true)
         .sort_by_file_path(Path::cmp)
         .filter_entry(move |entry| {
-            let relative = entry.path().strip_prefix(&exclude_root).unwrap_or(entry.path());
+            let relative = entry
+                .path()
+                .strip_prefix(&exclude_root)
+                .unwrap_or(entry.path());
             relative.as_os_str().is_empty() || !exclude.is_match(relative)
         })
         .build();

@@ -4,7 +4,7 @@
 use super::source::{Loc, SourceId};
 use super::yaml::{Document, NodeRef, ScalarType, Span};
 use crate::model::pool::{
-    Field, Pool, PoolSource, SelectorFault, SelectorField, SpecKey, Spanned, WrongType,
+    Field, Pool, PoolSource, SelectorFault, SelectorField, Spanned, SpecKey, WrongType,
 };
 use crate::model::selector;
 
@@ -30,7 +30,9 @@ impl<'a> Reader<'a> {
             .and_then(|kind| kind.as_str())
             .is_some_and(|kind| kind == "List" || kind.ends_with("List"));
         match root.get("items") {
-            Some(items) if is_list && items.is_seq() => items.items().filter(|i| i.is_map()).collect(),
+            Some(items) if is_list && items.is_seq() => {
+                items.items().filter(|i| i.is_map()).collect()
+            }
             _ if root.is_map() => vec![root],
             _ => Vec::new(),
         }

@@ -53,7 +53,13 @@ pub fn decode(source: SourceId, bytes: Vec<u8>) -> (String, Option<Finding>) {
                 .finding(
                     format!("the file is not valid UTF-8 (invalid byte at offset {valid})"),
                     Location::at(
-                        Loc::new(source, Span { start: valid, end: valid }),
+                        Loc::new(
+                            source,
+                            Span {
+                                start: valid,
+                                end: valid,
+                            },
+                        ),
                         None,
                     ),
                 )
@@ -111,7 +117,9 @@ pub fn load_file(file: &SourceFile, source: SourceId) -> Loaded {
                     "first defined here",
                     Location::at(Loc::new(source, *first), None),
                 )
-                .with_help("remove one of the two; Kubernetes rejects objects with duplicate fields"),
+                .with_help(
+                    "remove one of the two; Kubernetes rejects objects with duplicate fields",
+                ),
         );
     }
     loaded

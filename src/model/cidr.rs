@@ -76,7 +76,10 @@ pub enum CidrError {
     Empty,
     /// An address without `/prefix`: the clientv3 path parses strictly and rejects it.
     BareAddress(IpAddr),
-    PrefixOutOfRange { prefix: String, max: u8 },
+    PrefixOutOfRange {
+        prefix: String,
+        max: u8,
+    },
     Invalid,
 }
 

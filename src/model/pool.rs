@@ -244,3 +244,81 @@ fn mode_enabled(field: &Field<String>) -> bool {
         Some("Always" | "CrossSubnet")
     )
 }
+
+impl<T> Spanned<T> {
+    /// The source place of bytes `start..end` of the scalar's value `text`, when the value can be
+    /// mapped onto the source without the loader's help: a plain scalar written exactly as its
+    /// value, or a one-line quoted scalar without escapes (every YAML transformation — escapes,
+    /// `''`, line folding, block headers, tags — makes the source longer than the value, so equal
+    /// lengths mean none happened). Otherwise the whole scalar.
+    pub fn loc_within(&self, text: &str, start: usize, end: usize) -> Loc {
+        let span = self.loc.span;
+        let written = span.end.saturating_sub(span.start);
+        let opening = if written == text.len() {
+            0
+        } else if written == text.len() + 2 {
+            1
+        } else {
+            return self.loc;
+        };
+        if start > end || end > text.len() {
+            return self.loc;
+        }
+        let mut loc = self.loc;
+        loc.span.start = span.start + opening + start;
+        loc.span.end = span.start + opening + end;
+        loc
+    }
+}
+
+/// A wrong-typed field, with the path users know it by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WrongTypeAt<'a> {
+    /// `metadata.name`, `spec.blockSize`, `spec.allowedUses`, ...
+    pub path: &'static str,
+    pub wrong: &'a WrongType,
+}
+
+impl Pool {
+    /// Every field written with the wrong YAML type, in document order of the model's fields.
+    /// For `allowedUses` this is the list itself or its first wrong item (`expected` tells which).
+    pub fn wrong_types(&self) -> Vec<WrongTypeAt<'_>> {
+        let fields: [(&'static str, Option<&WrongType>); 13] = [
+            ("metadata.name", self.name.wrong_type()),
+            ("spec.cidr", self.cidr.wrong_type()),
+            ("spec.blockSize", self.block_size.wrong_type()),
+            ("spec.ipipMode", self.ipip_mode.wrong_type()),
+            ("spec.vxlanMode", self.vxlan_mode.wrong_type()),
+            ("spec.natOutgoing", self.nat_outgoing.wrong_type()),
+            ("spec.disabled", self.disabled.wrong_type()),
+            (
+                "spec.disableBGPExport",
+                self.disable_bgp_export.wrong_type(),
+            ),
+            ("spec.nodeSelector", self.node_selector.wrong_type()),
+            (
+                "spec.namespaceSelector",
+                self.namespace_selector.wrong_type(),
+            ),
+            ("spec.allowedUses", self.allowed_uses.wrong_type()),
+            ("spec.assignmentMode", self.assignment_mode.wrong_type()),
+            ("spec.nat-outgoing", self.legacy.nat_outgoing.wrong_type()),
+        ];
+        let mut found: Vec<WrongTypeAt<'_>> = fields
+            .into_iter()
+            .filter_map(|(path, wrong)| wrong.map(|wrong| WrongTypeAt { path, wrong }))
+            .collect();
+        found.sort_by_key(|at| (at.wrong.loc.source, at.wrong.loc.span.start));
+        found
+    }
+}
+
+impl<T> Field<T> {
+    /// The wrong-typed value, if that is what was written.
+    pub fn wrong_type(&self) -> Option<&WrongType> {
+        match self {
+            Field::WrongType(wrong) => Some(wrong),
+            _ => None,
+        }
+    }
+}

@@ -88,7 +88,10 @@ struct Report {
 
 impl Report {
     fn new(finding: &Finding, sources: &SourceMap) -> Self {
-        let label_text = finding.label.clone().unwrap_or_else(|| finding.message.clone());
+        let label_text = finding
+            .label
+            .clone()
+            .unwrap_or_else(|| finding.message.clone());
         let (source, label) = snippet(sources, &finding.location, label_text);
         let related = finding
             .related
@@ -142,8 +145,14 @@ fn snippet(
         return (None, None);
     };
     let source = NamedSource::new(file.name.clone(), Arc::clone(&file.text)).with_language("yaml");
-    let span = SourceSpan::new(loc.span.start.into(), loc.span.end.saturating_sub(loc.span.start));
-    (Some(source), Some(LabeledSpan::new_with_span(Some(label), span)))
+    let span = SourceSpan::new(
+        loc.span.start.into(),
+        loc.span.end.saturating_sub(loc.span.start),
+    );
+    (
+        Some(source),
+        Some(LabeledSpan::new_with_span(Some(label), span)),
+    )
 }
 
 impl fmt::Display for Report {
@@ -156,7 +165,9 @@ impl std::error::Error for Report {}
 
 impl Diagnostic for Report {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.code.as_ref().map(|code| Box::new(code) as Box<dyn fmt::Display>)
+        self.code
+            .as_ref()
+            .map(|code| Box::new(code) as Box<dyn fmt::Display>)
     }
 
     fn severity(&self) -> Option<miette::Severity> {
@@ -164,7 +175,9 @@ impl Diagnostic for Report {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|help| Box::new(help) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|help| Box::new(help) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {

@@ -1,16 +1,42 @@
-//! IPP013 invalid-assignment-mode. TODO(helper): docs, check, fixtures.
+//! IPP013 invalid-assignment-mode.
 
 use super::prelude::*;
+use crate::model::pool::ASSIGNMENT_MODES;
 
 declare_rule! {
     /// ## What it does
-    /// TODO
+    /// Checks that `spec.assignmentMode`, when written, is exactly `Automatic` or `Manual`
+    /// (calico-reference P22, Calico 3.30 and later). The values are case-sensitive, and an
+    /// explicit empty string is invalid: omit the field to get the default, `Automatic`.
     ///
     /// ## Why is this bad?
-    /// TODO
+    /// Calico's validator and the IPPool CRD's enum reject the pool, so it is never created.
     ///
     /// ## Example
-    /// TODO
+    /// ```yaml
+    /// apiVersion: projectcalico.org/v3
+    /// kind: IPPool
+    /// metadata:
+    ///   name: reserved-ippool
+    /// spec:
+    ///   cidr: 10.245.0.0/16
+    ///   assignmentMode: manual
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// apiVersion: projectcalico.org/v3
+    /// kind: IPPool
+    /// metadata:
+    ///   name: reserved-ippool
+    /// spec:
+    ///   cidr: 10.245.0.0/16
+    ///   assignmentMode: Manual
+    /// ```
+    ///
+    /// ## Calico source
+    /// `libcalico-go/lib/validator/v3/validator.go` (3.30–3.32), the `assignmentMode` enum of the
+    /// IPPool CRDs (`libcalico-go/config/crd/crd.projectcalico.org_ippools.yaml`, 3.30+).
     code: "IPP013",
     name: "invalid-assignment-mode",
     severity: Error,
@@ -18,4 +44,58 @@ declare_rule! {
     check: check,
 }
 
-fn check(_ctx: &Context<'_>, _out: &mut Vec<Finding>) {}
+fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    // assignmentMode exists from 3.30; before that it is IPP016's unknown field.
+    if !ctx.calico.at_least(3, 30) {
+        return;
+    }
+    for pool in ctx.pools() {
+        let Some(mode) = pool.assignment_mode.spanned() else {
+            continue;
+        };
+        if ASSIGNMENT_MODES.contains(&mode.value.as_str()) {
+            continue;
+        }
+        let value = &mode.value;
+        let (label, help) = if value.trim().is_empty() {
+            (
+                "empty".to_owned(),
+                "omit assignmentMode for the default (Automatic), or write `assignmentMode: Automatic` or `assignmentMode: Manual`".to_owned(),
+            )
+        } else if let Some(right) = ASSIGNMENT_MODES
+            .iter()
+            .find(|m| m.eq_ignore_ascii_case(value.trim()))
+        {
+            let label = if value.trim() == *right {
+                "extra spaces"
+            } else {
+                "wrong case"
+            };
+            (
+                label.to_owned(),
+                format!("write `assignmentMode: {right}`; the value is exact and case-sensitive"),
+            )
+        } else if let Some(near) = super::closest(value, ASSIGNMENT_MODES) {
+            (
+                "not Automatic or Manual".to_owned(),
+                format!("did you mean `assignmentMode: {near}`?"),
+            )
+        } else {
+            (
+                "not Automatic or Manual".to_owned(),
+                "write `assignmentMode: Automatic` (pick addresses from this pool by its selectors) or `assignmentMode: Manual` (only when a pod asks for the pool)".to_owned(),
+            )
+        };
+        out.push(
+            RULE.finding(
+                format!(
+                    "{} has an invalid assignmentMode {value:?}; it must be Automatic or Manual",
+                    pool.display_name()
+                ),
+                at_pool(pool, mode.loc),
+            )
+            .with_label(label)
+            .with_help(help),
+        );
+    }
+}

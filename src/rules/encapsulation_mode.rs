@@ -1,16 +1,45 @@
-//! IPP006 invalid-encapsulation-mode. TODO(helper): docs, check, fixtures.
+//! IPP006 invalid-encapsulation-mode.
 
 use super::prelude::*;
+use crate::model::pool::ENCAPSULATION_MODES;
 
 declare_rule! {
     /// ## What it does
-    /// TODO
+    /// Checks that `spec.ipipMode` and `spec.vxlanMode` are exactly `Never`, `Always` or
+    /// `CrossSubnet` (calico-reference P9). The values are case-sensitive: `always`,
+    /// `cross-subnet` and `never` are all invalid. An empty string means the default (`Never`)
+    /// and is accepted.
     ///
     /// ## Why is this bad?
-    /// TODO
+    /// Calico's validator rejects the pool (and from 3.32 the CRD enum does too). Before 3.32 a
+    /// `crd.projectcalico.org/v1` object skips that validation, and Calico then treats the unknown
+    /// value as "not enabled": the encapsulation you asked for silently does not happen.
     ///
     /// ## Example
-    /// TODO
+    /// ```yaml
+    /// apiVersion: projectcalico.org/v3
+    /// kind: IPPool
+    /// metadata:
+    ///   name: extra-ippool
+    /// spec:
+    ///   cidr: 10.0.0.0/16
+    ///   vxlanMode: always
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// apiVersion: projectcalico.org/v3
+    /// kind: IPPool
+    /// metadata:
+    ///   name: extra-ippool
+    /// spec:
+    ///   cidr: 10.0.0.0/16
+    ///   vxlanMode: Always
+    /// ```
+    ///
+    /// ## Calico source
+    /// `libcalico-go/lib/validator/v3/validator.go` (field tags `ipIpMode`, `vxlanMode`); the CRD
+    /// enum on both fields from 3.32.
     code: "IPP006",
     name: "invalid-encapsulation-mode",
     severity: Error,
@@ -18,4 +47,75 @@ declare_rule! {
     check: check,
 }
 
-fn check(_ctx: &Context<'_>, _out: &mut Vec<Finding>) {}
+fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    for pool in ctx.pools() {
+        for (field, value) in [
+            ("ipipMode", &pool.ipip_mode),
+            ("vxlanMode", &pool.vxlan_mode),
+        ] {
+            let Some(mode) = value.spanned() else {
+                continue;
+            };
+            let text = mode.value.as_str();
+            if text.is_empty() || ENCAPSULATION_MODES.contains(&text) {
+                continue;
+            }
+            let help = match suggestion(text) {
+                Some(right) => format!("use `{field}: {right}` (the modes are case-sensitive)"),
+                None => {
+                    format!("use one of Never, Always or CrossSubnet, or omit {field} for Never")
+                }
+            };
+            out.push(
+                RULE.finding(
+                    format!(
+                        "{} has {field} {text:?}; it must be Never, Always or CrossSubnet",
+                        pool.display_name()
+                    ),
+                    at_pool(pool, mode.loc),
+                )
+                .with_label("not Never, Always or CrossSubnet")
+                .with_help(help),
+            );
+        }
+    }
+}
+
+/// The mode a case, separator or synonym variant most likely meant.
+fn suggestion(text: &str) -> Option<&'static str> {
+    let folded: String = text
+        .chars()
+        .filter(|c| !matches!(c, '-' | '_' | ' ' | '.'))
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if let Some(mode) = ENCAPSULATION_MODES
+        .iter()
+        .find(|mode| mode.to_ascii_lowercase() == folded)
+    {
+        return Some(mode);
+    }
+    match folded.as_str() {
+        "off" | "none" | "no" | "false" | "disabled" | "disable" => Some("Never"),
+        "on" | "yes" | "true" | "enabled" | "enable" => Some("Always"),
+        "cross" | "crosssubnets" | "subnet" => Some("CrossSubnet"),
+        _ => super::closest(text, ENCAPSULATION_MODES),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::suggestion;
+
+    #[test]
+    fn suggests_the_canonical_spelling() {
+        assert_eq!(suggestion("always"), Some("Always"));
+        assert_eq!(suggestion("NEVER"), Some("Never"));
+        assert_eq!(suggestion("cross-subnet"), Some("CrossSubnet"));
+        assert_eq!(suggestion("crosssubnet"), Some("CrossSubnet"));
+        assert_eq!(suggestion("Cross_Subnet"), Some("CrossSubnet"));
+        assert_eq!(suggestion("Off"), Some("Never"));
+        assert_eq!(suggestion("none"), Some("Never"));
+        assert_eq!(suggestion("Alwas"), Some("Always"));
+        assert_eq!(suggestion("wireguard"), None);
+    }
+}

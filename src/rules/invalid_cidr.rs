@@ -100,9 +100,12 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             }
         };
         out.push(
-            RULE.finding(format!("{name} has an invalid cidr {text:?}: {error}"), location)
-                .with_label(error.to_string())
-                .with_help(help),
+            RULE.finding(
+                format!("{name} has an invalid cidr {text:?}: {error}"),
+                location,
+            )
+            .with_label(error.to_string())
+            .with_help(help),
         );
     }
 }

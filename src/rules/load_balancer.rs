@@ -1,16 +1,53 @@
-//! IPP010 load-balancer-pool-conflict. TODO(helper): docs, check, fixtures.
+//! IPP010 load-balancer-pool-conflict.
 
 use super::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// TODO
+    /// From Calico 3.30 on, checks a pool whose `allowedUses` contains `LoadBalancer` against
+    /// the constraints Calico puts on such pools, one finding per violated constraint:
+    /// - no other use may be listed with it (calico-reference P13);
+    /// - neither `ipipMode` nor `vxlanMode` may be enabled (P14);
+    /// - `disableBGPExport` may not be `true` (P15);
+    /// - `nodeSelector`, when written, must be exactly `all()` (P16). Calico compares the text,
+    ///   so `all( )` and `!!all()` are refused too; an omitted or empty selector is defaulted to
+    ///   `all()` and is fine.
+    ///
+    /// Before 3.30 `LoadBalancer` is an unknown use, which IPP009 reports.
     ///
     /// ## Why is this bad?
-    /// TODO
+    /// Calico rejects the pool. LoadBalancer addresses are assigned to Services, not to pods
+    /// or nodes, and reach the network only by BGP advertisement from every node, so they cannot
+    /// share a pool with workload or tunnel addresses, be encapsulated, be hidden from BGP, or be
+    /// limited to some nodes. (The 3.30–3.32 validator's message for P15 is inverted: it says
+    /// "must have DisableBGPExport set to true" when it means false.)
     ///
     /// ## Example
-    /// TODO
+    /// ```yaml
+    /// apiVersion: projectcalico.org/v3
+    /// kind: IPPool
+    /// metadata:
+    ///   name: loadbalancer-ippool
+    /// spec:
+    ///   cidr: 10.96.128.0/20
+    ///   allowedUses: [LoadBalancer, Workload]
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// apiVersion: projectcalico.org/v3
+    /// kind: IPPool
+    /// metadata:
+    ///   name: loadbalancer-ippool
+    /// spec:
+    ///   cidr: 10.96.128.0/20
+    ///   allowedUses: [LoadBalancer]
+    /// ```
+    ///
+    /// ## Calico source
+    /// `libcalico-go/lib/validator/v3/validator.go` (`validateIPPoolSpec`, 3.30–3.32); the CRD
+    /// rules in `api/pkg/apis/projectcalico/v3/ippool.go` (3.32+ for P13 and P14, master for
+    /// P15 and P16).
     code: "IPP010",
     name: "load-balancer-pool-conflict",
     severity: Error,
@@ -18,4 +55,106 @@ declare_rule! {
     check: check,
 }
 
-fn check(_ctx: &Context<'_>, _out: &mut Vec<Finding>) {}
+fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    if !ctx.calico.at_least(3, 30) {
+        return;
+    }
+    for pool in ctx.pools() {
+        let Some(uses) = pool.allowed_uses.value() else {
+            continue;
+        };
+        let Some(lb) = uses.iter().find(|u| u.value == "LoadBalancer") else {
+            continue;
+        };
+        let name = pool.display_name();
+
+        // P13: no other use alongside.
+        let others: Vec<_> = uses
+            .iter()
+            .filter(|u| matches!(u.value.as_str(), "Workload" | "Tunnel"))
+            .collect();
+        if let Some(first) = others.first() {
+            let mut listed: Vec<&str> = Vec::new();
+            for other in &others {
+                if !listed.contains(&other.value.as_str()) {
+                    listed.push(&other.value);
+                }
+            }
+            out.push(
+                RULE.finding(
+                    format!(
+                        "{name} combines allowedUses LoadBalancer with {}",
+                        listed.join(" and ")
+                    ),
+                    at_pool(pool, first.loc),
+                )
+                .with_label("not allowed with LoadBalancer")
+                .with_related("LoadBalancer use listed here", at_pool(pool, lb.loc))
+                .with_help(
+                    "give LoadBalancer addresses a pool of their own (`allowedUses: [LoadBalancer]`) and keep Workload and Tunnel in another",
+                ),
+            );
+        }
+
+        // P14: no encapsulation.
+        let encapsulated: Vec<_> = [
+            ("ipipMode", &pool.ipip_mode, pool.ipip_enabled()),
+            ("vxlanMode", &pool.vxlan_mode, pool.vxlan_enabled()),
+        ]
+        .into_iter()
+        .filter(|(_, _, enabled)| *enabled)
+        .filter_map(|(field, value, _)| value.spanned().map(|spanned| (field, spanned)))
+        .collect();
+        if let Some(&(field, mode)) = encapsulated.first() {
+            let mut finding = RULE
+                .finding(
+                    format!(
+                        "{name} is a LoadBalancer pool with {field} {}; LoadBalancer pools cannot be encapsulated",
+                        mode.value
+                    ),
+                    at_pool(pool, mode.loc),
+                )
+                .with_label("encapsulation on a LoadBalancer pool");
+            if let Some(&(other_field, other)) = encapsulated.get(1) {
+                finding = finding.with_related(
+                    format!("{other_field} {} is enabled too", other.value),
+                    at_pool(pool, other.loc),
+                );
+            }
+            out.push(finding.with_help(
+                "set ipipMode and vxlanMode to `Never` (or omit them); LoadBalancer addresses are advertised by BGP",
+            ));
+        }
+
+        // P15: BGP export must stay on.
+        if let Some(disable) = pool.disable_bgp_export.spanned().filter(|d| d.value) {
+            out.push(
+                RULE.finding(
+                    format!("{name} is a LoadBalancer pool with disableBGPExport: true"),
+                    at_pool(pool, disable.loc),
+                )
+                .with_label("LoadBalancer pools must be exported to BGP")
+                .with_help(
+                    "remove `disableBGPExport` (or set it to false); LoadBalancer addresses are reachable only when advertised by BGP",
+                ),
+            );
+        }
+
+        // P16: nodeSelector exactly `all()` once defaulted.
+        if let Some(selector) = pool.node_selector.spanned() {
+            let text = selector.value.text.as_str();
+            if !text.is_empty() && text != "all()" {
+                out.push(
+                    RULE.finding(
+                        format!(
+                            "{name} is a LoadBalancer pool with nodeSelector {text:?}; it must be exactly all()"
+                        ),
+                        at_pool(pool, selector.loc),
+                    )
+                    .with_label("not exactly all()")
+                    .with_help("write `nodeSelector: all()` or omit it; Calico compares the text, not the meaning"),
+                );
+            }
+        }
+    }
+}

@@ -138,15 +138,19 @@ pub static RULES: &[&Rule] = &[
 ];
 
 /// A finding's location at a place inside a pool's declaration.
-pub(crate) fn at_pool(pool: &crate::model::pool::Pool, loc: crate::manifest::source::Loc) -> Location {
+pub(crate) fn at_pool(
+    pool: &crate::model::pool::Pool,
+    loc: crate::manifest::source::Loc,
+) -> Location {
     Location::at(loc, Some(pool.object()))
 }
 
 /// Finds a rule by code (`IPP004`, any case) or name (`block-size-out-of-range`).
 pub fn lookup(code_or_name: &str) -> Option<&'static Rule> {
-    RULES.iter().copied().find(|rule| {
-        rule.code.eq_ignore_ascii_case(code_or_name) || rule.name == code_or_name
-    })
+    RULES
+        .iter()
+        .copied()
+        .find(|rule| rule.code.eq_ignore_ascii_case(code_or_name) || rule.name == code_or_name)
 }
 
 /// Runs every rule over the inventory. Selection and severity overrides are the caller's.
@@ -204,7 +208,10 @@ mod tests {
         for rule in RULES {
             assert!(codes.insert(rule.code), "duplicate code {}", rule.code);
             assert!(names.insert(rule.name), "duplicate name {}", rule.name);
-            assert!(rule.code.len() == 6 && rule.code.starts_with("IPP"), "{rule:?}");
+            assert!(
+                rule.code.len() == 6 && rule.code.starts_with("IPP"),
+                "{rule:?}"
+            );
             assert!(
                 !rule.name.starts_with("no-") && !rule.name.starts_with("avoid-"),
                 "rules are named after the problem: {rule:?}"

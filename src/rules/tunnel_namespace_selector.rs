@@ -1,16 +1,52 @@
-//! IPP011 tunnel-with-namespace-selector. TODO(helper): docs, check, fixtures.
+//! IPP011 tunnel-with-namespace-selector.
 
 use super::prelude::*;
+use crate::model::pool::PoolSource;
 
 declare_rule! {
     /// ## What it does
-    /// TODO
+    /// Checks that a pool with a non-empty `spec.namespaceSelector` does not allow the `Tunnel`
+    /// use (calico-reference P17, Calico 3.31 and later).
+    ///
+    /// For `projectcalico.org/v3` pools an omitted or empty `allowedUses` counts as
+    /// `[Workload, Tunnel]`: `calicoctl` and the Calico API server fill in that default before
+    /// they validate, so such a pool must list `allowedUses: [Workload]` explicitly.
+    /// `crd.projectcalico.org/v1` pools are validated as written, so there an omitted
+    /// `allowedUses` passes.
     ///
     /// ## Why is this bad?
-    /// TODO
+    /// Calico rejects the pool: "IP Pool with AllowedUse Tunnel cannot have namespaceSelector
+    /// specified - tunnel IPs are not namespaced resources". Tunnel addresses belong to nodes,
+    /// not to pods, so a namespace selector cannot apply to them.
     ///
     /// ## Example
-    /// TODO
+    /// ```yaml
+    /// apiVersion: projectcalico.org/v3
+    /// kind: IPPool
+    /// metadata:
+    ///   name: team-a-ippool
+    /// spec:
+    ///   cidr: 10.245.0.0/16
+    ///   namespaceSelector: team == "a"
+    ///   allowedUses: [Workload, Tunnel]
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// apiVersion: projectcalico.org/v3
+    /// kind: IPPool
+    /// metadata:
+    ///   name: team-a-ippool
+    /// spec:
+    ///   cidr: 10.245.0.0/16
+    ///   namespaceSelector: team == "a"
+    ///   allowedUses: [Workload]
+    /// ```
+    ///
+    /// ## Calico source
+    /// `libcalico-go/lib/validator/v3/validator.go` (`validateIPPoolSpec`, 3.31–3.32), CEL rule
+    /// in `api/pkg/apis/projectcalico/v3/ippool.go` (master), defaulting order in
+    /// `libcalico-go/lib/clientv3/ippool.go` (`Create`).
     code: "IPP011",
     name: "tunnel-with-namespace-selector",
     severity: Error,
@@ -18,4 +54,73 @@ declare_rule! {
     check: check,
 }
 
-fn check(_ctx: &Context<'_>, _out: &mut Vec<Finding>) {}
+fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    // namespaceSelector exists from 3.31; before that it is IPP016's unknown field.
+    if !ctx.calico.at_least(3, 31) {
+        return;
+    }
+    for pool in ctx.pools() {
+        let Some(selector) = pool.namespace_selector.spanned() else {
+            continue;
+        };
+        if selector.value.text.is_empty() {
+            continue;
+        }
+        let name = pool.display_name();
+        let text = &selector.value.text;
+        match &pool.allowed_uses {
+            Field::Set(uses) if !uses.value.is_empty() => {
+                let Some(tunnel) = uses.value.iter().find(|u| u.value == "Tunnel") else {
+                    continue;
+                };
+                let others: Vec<&str> = uses
+                    .value
+                    .iter()
+                    .map(|u| u.value.as_str())
+                    .filter(|u| *u != "Tunnel")
+                    .collect();
+                let help = if others.is_empty() {
+                    "remove the namespaceSelector, or use a separate pool for tunnel addresses"
+                        .to_owned()
+                } else {
+                    format!(
+                        "remove Tunnel (`allowedUses: [{}]`) and give tunnel addresses a pool without a namespaceSelector",
+                        others.join(", ")
+                    )
+                };
+                out.push(
+                    RULE.finding(
+                        format!(
+                            "{name} allows the Tunnel use and has namespaceSelector {text:?}; tunnel addresses belong to nodes, not namespaces"
+                        ),
+                        at_pool(pool, tunnel.loc),
+                    )
+                    .with_label("Tunnel cannot have a namespaceSelector")
+                    .with_related("namespaceSelector set here", at_pool(pool, selector.loc))
+                    .with_help(help),
+                );
+            }
+            // An explicit empty list or an omitted field: defaulted to [Workload, Tunnel] before
+            // validation on the v3 API paths only.
+            Field::Set(_) | Field::Absent if pool.source == PoolSource::V3 => {
+                let mut finding = RULE
+                    .finding(
+                        format!(
+                            "{name} has namespaceSelector {text:?} but no allowedUses, which Calico defaults to [Workload, Tunnel] before validating; Tunnel cannot have a namespaceSelector"
+                        ),
+                        at_pool(pool, selector.loc),
+                    )
+                    .with_label("needs `allowedUses: [Workload]`")
+                    .with_help("add `allowedUses: [Workload]` to the spec");
+                if let Some(uses) = pool.allowed_uses.spanned() {
+                    finding = finding.with_related(
+                        "empty, so defaulted to [Workload, Tunnel]",
+                        at_pool(pool, uses.loc),
+                    );
+                }
+                out.push(finding);
+            }
+            _ => {}
+        }
+    }
+}

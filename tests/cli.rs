@@ -1,0 +1,401 @@
+//! The binary as users and scripts meet it: exit codes (CONTRACT §3), formats, stdin, paths that
+//! do not exist or cannot be walked, usage errors, and a closed stdout.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::fs;
+use std::io::Read;
+use std::process::Stdio;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn bin() -> Command {
+    let mut cmd = Command::cargo_bin("kubectl-ippool").unwrap();
+    cmd.env_remove("NO_COLOR");
+    cmd
+}
+
+const VALID_POOL: &str = "apiVersion: projectcalico.org/v3
+kind: IPPool
+metadata:
+  name: extra-ippool
+spec:
+  cidr: 10.0.0.0/16
+";
+
+const HOST_BITS_POOL: &str = "apiVersion: projectcalico.org/v3
+kind: IPPool
+metadata:
+  name: extra-ippool
+spec:
+  cidr: 10.0.1.0/16
+";
+
+fn json_of(output: &[u8]) -> Value {
+    serde_json::from_slice(output).expect("stdout is one JSON document")
+}
+
+#[test]
+fn demo_reports_findings_and_exits_1() {
+    bin()
+        .args(["lint", "testdata/demo", "--color", "never"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("IPP002 cidr-host-bits-set"))
+        .stdout(predicate::str::contains(
+            "testdata/demo/calico/extra-ippool.yaml",
+        ))
+        .stdout(predicate::str::is_match(r"Found \d+ errors?, ").unwrap());
+}
+
+#[test]
+fn clean_input_exits_0_with_a_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("pool.yaml"), VALID_POOL).unwrap();
+    bin()
+        .arg("lint")
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "No problems found in 1 file (1 document, 1 pool).",
+        ));
+}
+
+#[test]
+fn json_output_follows_the_contract_field_for_field() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("pool.yaml"), HOST_BITS_POOL).unwrap();
+    let output = bin()
+        .arg("lint")
+        .arg(dir.path())
+        .args(["-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report = json_of(&output.stdout);
+    let keys = |v: &Value| -> Vec<String> {
+        let mut keys: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        keys.sort();
+        keys
+    };
+    assert_eq!(keys(&report), ["diagnostics", "summary", "tool", "version"]);
+    assert_eq!(report["version"], 1);
+    assert_eq!(report["tool"]["name"], "kubectl-ippool");
+    assert_eq!(report["tool"]["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(
+        keys(&report["summary"]),
+        ["documents", "errors", "files", "infos", "pools", "warnings"]
+    );
+    assert_eq!(report["summary"]["files"], 1);
+    assert_eq!(report["summary"]["documents"], 1);
+    assert_eq!(report["summary"]["pools"], 1);
+    assert_eq!(report["summary"]["errors"], 1);
+    let diagnostic = &report["diagnostics"][0];
+    assert_eq!(
+        keys(diagnostic),
+        [
+            "code", "help", "location", "message", "related", "rule", "severity"
+        ]
+    );
+    assert_eq!(diagnostic["code"], "IPP002");
+    assert_eq!(diagnostic["rule"], "cidr-host-bits-set");
+    assert_eq!(diagnostic["severity"], "error");
+    assert_eq!(diagnostic["related"], Value::Array(vec![]));
+    let location = &diagnostic["location"];
+    assert_eq!(
+        keys(location),
+        ["column", "end_column", "end_line", "line", "object", "path"]
+    );
+    let path = location["path"].as_str().unwrap();
+    assert!(path.ends_with("pool.yaml") && path.starts_with(dir.path().to_str().unwrap()));
+    assert_eq!(location["line"], 6);
+    assert_eq!(location["column"], 9);
+    assert_eq!(location["end_line"], 6);
+    assert_eq!(location["end_column"], 20);
+    assert_eq!(location["object"], "IPPool/extra-ippool");
+    assert!(diagnostic["help"].as_str().unwrap().contains("10.0.0.0/16"));
+}
+
+#[test]
+fn stdin_is_read_for_dash() {
+    let output = bin()
+        .args(["lint", "-", "-o", "json"])
+        .write_stdin(HOST_BITS_POOL)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report = json_of(&output.stdout);
+    assert_eq!(report["diagnostics"][0]["location"]["path"], "<stdin>");
+    assert_eq!(report["diagnostics"][0]["code"], "IPP002");
+}
+
+#[test]
+fn a_missing_path_is_exit_2_with_the_path_named() {
+    bin()
+        .args(["lint", "testdata/does-not-exist"])
+        .assert()
+        .code(2)
+        .stdout(predicate::str::is_empty())
+        .stderr(predicate::str::contains("testdata/does-not-exist"))
+        .stderr(predicate::str::contains("no such file or directory"));
+}
+
+#[test]
+fn fail_on_sets_the_threshold() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("pool.yaml"), HOST_BITS_POOL).unwrap();
+    bin()
+        .arg("lint")
+        .arg(dir.path())
+        .args(["--fail-on", "never"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("IPP002"));
+    bin()
+        .arg("lint")
+        .arg(dir.path())
+        .args(["--fail-on", "warning"])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn select_and_ignore_take_codes_and_names() {
+    bin()
+        .args(["lint", "testdata/demo", "--select", "IPP002", "-o", "json"])
+        .assert()
+        .code(1)
+        .stdout(predicate::function(|out: &str| {
+            let report: Value = serde_json::from_str(out).unwrap();
+            let diagnostics = report["diagnostics"].as_array().unwrap();
+            !diagnostics.is_empty() && diagnostics.iter().all(|d| d["code"] == "IPP002")
+        }));
+    bin()
+        .args([
+            "lint",
+            "testdata/demo",
+            "--ignore",
+            "cidr-host-bits-set",
+            "-o",
+            "json",
+        ])
+        .assert()
+        .stdout(predicate::function(|out: &str| {
+            let report: Value = serde_json::from_str(out).unwrap();
+            report["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|d| d["code"] != "IPP002")
+        }));
+    bin()
+        .args(["lint", "testdata/demo", "--select", "IPP999"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown rule \"IPP999\""));
+}
+
+#[test]
+fn include_and_exclude_filter_directory_walks() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("vendor")).unwrap();
+    fs::write(dir.path().join("vendor/pool.yaml"), HOST_BITS_POOL).unwrap();
+    fs::write(dir.path().join("pool.txt"), HOST_BITS_POOL).unwrap();
+    fs::write(dir.path().join("ok.yml"), VALID_POOL).unwrap();
+    bin()
+        .arg("lint")
+        .arg(dir.path())
+        .args(["--exclude", "vendor"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("1 file "));
+    bin()
+        .arg("lint")
+        .arg(dir.path())
+        .args(["--include", "*.txt"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("pool.txt"));
+    // A file named on the command line is read whatever its extension.
+    bin()
+        .arg("lint")
+        .arg(dir.path().join("pool.txt"))
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn walk_order_is_deterministic() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["b.yaml", "a.yaml", "c/a.yaml", "c/0.yaml"] {
+        let path = dir.path().join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, HOST_BITS_POOL).unwrap();
+    }
+    let output = bin()
+        .arg("lint")
+        .arg(dir.path())
+        .args(["-o", "json"])
+        .output()
+        .unwrap();
+    let report = json_of(&output.stdout);
+    let paths: Vec<String> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let path = d["location"]["path"].as_str().unwrap();
+            path.strip_prefix(dir.path().to_str().unwrap())
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(paths, ["/a.yaml", "/b.yaml", "/c/0.yaml", "/c/a.yaml"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_and_broken_links_are_reported_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("sub")).unwrap();
+    std::os::unix::fs::symlink("..", dir.path().join("sub/loop")).unwrap();
+    std::os::unix::fs::symlink("missing.yaml", dir.path().join("broken.yaml")).unwrap();
+    fs::write(dir.path().join("pool.yaml"), HOST_BITS_POOL).unwrap();
+    bin()
+        .arg("lint")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("IPP002"))
+        .stderr(predicate::str::contains("symbolic link loop"))
+        .stderr(predicate::str::contains("broken.yaml"));
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_unreadable_file_is_reported_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("pool.yaml"), HOST_BITS_POOL).unwrap();
+    // Tests may run as root, for whom permission bits do not stop a read; a directory given
+    // where a file is read fails for everyone.
+    let output = bin()
+        .arg("lint")
+        .arg(dir.path().join("pool.yaml"))
+        .arg("/proc/self/mem")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("/proc/self/mem"), "{stderr}");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("IPP002"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    bin().args(["lint", "--output", "xml"]).assert().code(2);
+    bin().args(["frobnicate"]).assert().code(2);
+    bin()
+        .args(["lint", "--calico-version", "banana", "testdata/demo"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("invalid Calico version"));
+}
+
+#[test]
+fn help_names_the_kubectl_plugin_form() {
+    bin()
+        .arg("--help")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("Usage: kubectl ippool"));
+}
+
+#[test]
+fn rules_lists_every_rule_and_explain_prints_one() {
+    let output = bin().arg("rules").output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8(output.stdout).unwrap();
+    for rule in kubectl_ippool::rules::RULES {
+        assert!(
+            text.contains(rule.code) && text.contains(rule.name),
+            "{rule:?}"
+        );
+    }
+    let rules = json_of(&bin().args(["rules", "-o", "json"]).output().unwrap().stdout);
+    assert_eq!(
+        rules.as_array().unwrap().len(),
+        kubectl_ippool::rules::RULES.len()
+    );
+    bin()
+        .args(["explain", "IPP002"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "# IPP002 cidr-host-bits-set (error)",
+        ))
+        .stdout(predicate::str::contains("## Why is this bad?"));
+    bin()
+        .args(["explain", "cidr-host-bits-set"])
+        .assert()
+        .code(0);
+    bin().args(["explain", "IPP999"]).assert().code(2);
+}
+
+#[test]
+fn color_follows_the_flag_and_no_color() {
+    let has_escape = |out: &[u8]| out.contains(&0x1b);
+    let always = bin()
+        .args(["lint", "testdata/demo", "--color", "always"])
+        .output()
+        .unwrap();
+    assert!(has_escape(&always.stdout));
+    let never = bin()
+        .args(["lint", "testdata/demo", "--color", "never"])
+        .output()
+        .unwrap();
+    assert!(!has_escape(&never.stdout));
+    // Piped stdout in auto mode: no color either.
+    let auto = bin()
+        .args(["lint", "testdata/demo"])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(!has_escape(&auto.stdout));
+}
+
+#[test]
+fn a_closed_stdout_exits_quietly() {
+    // Enough findings to overflow the pipe buffer, so the writes really hit a closed pipe.
+    let dir = tempfile::tempdir().unwrap();
+    for index in 0..300 {
+        fs::write(
+            dir.path().join(format!("pool-{index}.yaml")),
+            HOST_BITS_POOL,
+        )
+        .unwrap();
+    }
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("kubectl-ippool"))
+        .arg("lint")
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(stderr.is_empty(), "stderr: {stderr}");
+    assert_eq!(
+        status.code(),
+        Some(1),
+        "the exit code still reports the findings"
+    );
+}

@@ -1,0 +1,234 @@
+//! Hostile and broken input through the real binary: each ends in a diagnostic naming the file
+//! and position (IPP000) or is linted normally, in bounded time, and the other files of the run
+//! are still linted. None may crash or hang.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const POOL_WITH_HOST_BITS: &str = "apiVersion: projectcalico.org/v3
+kind: IPPool
+metadata:
+  name: canary
+spec:
+  cidr: 10.0.1.0/16
+";
+
+/// Lints `name` (written with `content`) next to a canary file with a known finding, and
+/// returns the diagnostics of the hostile file. The canary proves the run went on.
+fn lint_beside_canary(name: &str, content: &[u8]) -> Vec<Value> {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join(name), content).unwrap();
+    fs::write(dir.path().join("zz-canary.yaml"), POOL_WITH_HOST_BITS).unwrap();
+    let output = Command::cargo_bin("kubectl-ippool")
+        .unwrap()
+        .arg("lint")
+        .arg(dir.path())
+        .arg(dir.path().join(name))
+        .args(["-o", "json"])
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let diagnostics = report["diagnostics"].as_array().unwrap().clone();
+    assert!(
+        diagnostics.iter().any(|d| d["code"] == "IPP002"
+            && d["location"]["path"]
+                .as_str()
+                .unwrap()
+                .ends_with("zz-canary.yaml")),
+        "the canary was not linted: {diagnostics:#?}"
+    );
+    diagnostics
+        .into_iter()
+        .filter(|d| {
+            Path::new(d["location"]["path"].as_str().unwrap_or_default())
+                .file_name()
+                .is_some_and(|f| f == name)
+        })
+        .collect()
+}
+
+fn single_ipp000(diagnostics: &[Value]) -> &Value {
+    let invalid: Vec<_> = diagnostics
+        .iter()
+        .filter(|d| d["code"] == "IPP000")
+        .collect();
+    assert!(!invalid.is_empty(), "expected IPP000, got {diagnostics:#?}");
+    invalid[0]
+}
+
+#[test]
+fn syntax_error_points_at_line_and_column() {
+    let diagnostics = lint_beside_canary(
+        "broken.yaml",
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata: [unclosed\n",
+    );
+    let finding = single_ipp000(&diagnostics);
+    assert!(finding["location"]["line"].as_u64().unwrap() >= 5);
+}
+
+#[test]
+fn documents_after_a_broken_one_are_still_linted() {
+    let content =
+        format!("apiVersion: v1\nkind: ConfigMap\ndata: {{broken\n---\n{POOL_WITH_HOST_BITS}");
+    let diagnostics = lint_beside_canary("multi.yaml", content.as_bytes());
+    single_ipp000(&diagnostics);
+    assert!(
+        diagnostics.iter().any(|d| d["code"] == "IPP002"),
+        "{diagnostics:#?}"
+    );
+}
+
+#[test]
+fn alias_bomb() {
+    let mut bomb = String::from(
+        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    let mut previous = 'a';
+    for name in 'b'..='j' {
+        bomb.push_str(&format!(
+            "{name}: &{name} [*{previous},*{previous},*{previous},*{previous},*{previous},*{previous},*{previous},*{previous},*{previous}]\n"
+        ));
+        previous = name;
+    }
+    // Parsed without expansion: nothing to report, and it returns.
+    let diagnostics = lint_beside_canary("bomb.yaml", bomb.as_bytes());
+    assert!(diagnostics.iter().all(|d| d["code"] == "IPP000"));
+}
+
+#[test]
+fn self_referencing_alias() {
+    let diagnostics = lint_beside_canary("cycle.yaml", b"a: &a [*a]\n");
+    single_ipp000(&diagnostics);
+}
+
+#[test]
+fn deep_flow_nesting() {
+    let deep = "[".repeat(100_000) + &"]".repeat(100_000);
+    single_ipp000(&lint_beside_canary("deep-flow.yaml", deep.as_bytes()));
+}
+
+#[test]
+fn deep_block_nesting() {
+    let mut deep = String::new();
+    for depth in 0..100_000 {
+        deep.push_str(&" ".repeat(depth));
+        deep.push_str("- \n");
+    }
+    // Either a depth diagnostic or a syntax error; it must end.
+    let diagnostics = lint_beside_canary("deep-block.yaml", deep.as_bytes());
+    single_ipp000(&diagnostics);
+}
+
+#[test]
+fn deep_nested_maps() {
+    let mut deep = String::new();
+    for depth in 0..20_000 {
+        deep.push_str(&" ".repeat(depth));
+        deep.push_str("k:\n");
+    }
+    single_ipp000(&lint_beside_canary("deep-maps.yaml", deep.as_bytes()));
+}
+
+#[test]
+fn file_over_the_size_limit() {
+    let mut huge = String::from("apiVersion: v1\nkind: ConfigMap\ndata:\n  blob: \"");
+    huge.push_str(&"x".repeat(50 * 1024 * 1024));
+    huge.push_str("\"\n");
+    let finding = single_ipp000(&lint_beside_canary("huge.yaml", huge.as_bytes())).clone();
+    assert!(finding["message"].as_str().unwrap().contains("larger than"));
+}
+
+#[test]
+fn multi_megabyte_scalar_is_linted_normally() {
+    let mut big = String::from("apiVersion: v1\nkind: ConfigMap\ndata:\n  blob: \"");
+    big.push_str(&"x".repeat(8 * 1024 * 1024));
+    big.push_str("\"\n---\n");
+    big.push_str(POOL_WITH_HOST_BITS);
+    let diagnostics = lint_beside_canary("big.yaml", big.as_bytes());
+    assert!(
+        diagnostics.iter().any(|d| d["code"] == "IPP002"),
+        "{diagnostics:#?}"
+    );
+}
+
+#[test]
+fn nul_bytes() {
+    let finding = single_ipp000(&lint_beside_canary("nul.yaml", b"a: b\nc: d\0e\n")).clone();
+    assert_eq!(finding["location"]["line"], 2);
+    assert_eq!(finding["location"]["column"], 5);
+}
+
+#[test]
+fn invalid_utf8() {
+    let finding =
+        single_ipp000(&lint_beside_canary("latin1.yaml", b"a: b\nname: caf\xe9\n")).clone();
+    assert_eq!(finding["location"]["line"], 2);
+    assert_eq!(finding["location"]["column"], 10);
+    assert!(finding["message"].as_str().unwrap().contains("UTF-8"));
+}
+
+#[test]
+fn binary_file() {
+    let png: Vec<u8> = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"
+        .iter()
+        .copied()
+        .chain((0..4096u32).map(|i| (i * 31 % 251) as u8))
+        .collect();
+    single_ipp000(&lint_beside_canary("image.yaml", &png));
+}
+
+#[test]
+fn duplicate_keys_in_an_object() {
+    let diagnostics = lint_beside_canary(
+        "dup.yaml",
+        b"apiVersion: projectcalico.org/v3\nkind: IPPool\nmetadata:\n  name: p\nspec:\n  cidr: 10.0.0.0/16\n  cidr: 10.1.0.0/16\n",
+    );
+    let finding = single_ipp000(&diagnostics);
+    assert_eq!(finding["location"]["line"], 7);
+    assert_eq!(finding["related"][0]["location"]["line"], 6);
+}
+
+#[test]
+fn empty_and_comment_only_files() {
+    let diagnostics = lint_beside_canary("empty.yaml", b"");
+    assert!(diagnostics.is_empty());
+    let diagnostics = lint_beside_canary("comments.yaml", b"# nothing here\n---\n# nor here\n");
+    assert!(diagnostics.is_empty());
+}
+
+#[test]
+fn json_files_are_linted() {
+    let json = br#"{"apiVersion": "projectcalico.org/v3", "kind": "IPPool",
+	"metadata": {"name": "from-json"},
+	"spec": {"cidr": "10.0.1.0/16"}}"#;
+    let diagnostics = lint_beside_canary("pool.json", json);
+    assert!(
+        diagnostics.iter().any(|d| d["code"] == "IPP002"),
+        "{diagnostics:#?}"
+    );
+}
+
+#[test]
+fn list_items_are_linted() {
+    let list = b"apiVersion: v1\nkind: List\nitems:\n- apiVersion: projectcalico.org/v3\n  kind: IPPool\n  metadata:\n    name: in-list\n  spec:\n    cidr: 10.0.1.0/16\n";
+    let diagnostics = lint_beside_canary("list.yaml", list);
+    let finding = diagnostics.iter().find(|d| d["code"] == "IPP002").unwrap();
+    assert_eq!(finding["location"]["line"], 9);
+    assert_eq!(finding["location"]["object"], "IPPool/in-list");
+}
