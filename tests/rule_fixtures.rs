@@ -3,6 +3,7 @@
 //!   `# expect: CODE LINE:COLUMN` header lines, and its rendered report is snapshotted;
 //! - `ok-*.yaml` must produce no finding of that rule and no error of any rule (a pool valid in
 //!   Calico never gets an error).
+//!
 //! A `# calico-version: X.Y` header line runs the fixture against that release.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 

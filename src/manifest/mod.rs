@@ -79,7 +79,7 @@ pub fn load_file(file: &SourceFile, source: SourceId) -> Loaded {
         loaded.findings.push(
             INVALID_YAML
                 .finding(
-                    format!("{} cannot be parsed: {}", file.name, error.message),
+                    format!("invalid YAML: {}", error.message),
                     Location::at(Loc::new(source, error.span), None),
                 )
                 .with_label(error.message.clone()),

@@ -82,33 +82,36 @@ struct Report {
     severity: miette::Severity,
     help: Option<String>,
     source: Option<NamedSource<Arc<str>>>,
-    label: Option<LabeledSpan>,
+    labels: Vec<LabeledSpan>,
     related: Vec<Report>,
 }
 
 impl Report {
     fn new(finding: &Finding, sources: &SourceMap) -> Self {
-        let label_text = finding
-            .label
-            .clone()
-            .unwrap_or_else(|| finding.message.clone());
+        let label_text = finding.label.clone().unwrap_or_else(|| finding.message.clone());
         let (source, label) = snippet(sources, &finding.location, label_text);
-        let related = finding
-            .related
-            .iter()
-            .map(|related| {
-                let (source, label) = snippet(sources, &related.location, related.message.clone());
-                Report {
-                    message: with_object(&related.message, &related.location, source.is_none()),
-                    code: None,
-                    severity: miette::Severity::Advice,
-                    help: None,
-                    source,
-                    label,
-                    related: Vec::new(),
-                }
-            })
-            .collect();
+        let mut labels: Vec<LabeledSpan> = label.into_iter().collect();
+        let primary_source = finding.location.loc.map(|loc| loc.source);
+        let mut related = Vec::new();
+        for note in &finding.related {
+            let same_file = note.location.loc.is_some()
+                && note.location.loc.map(|loc| loc.source) == primary_source;
+            let (source, label) = snippet(sources, &note.location, note.message.clone());
+            if same_file {
+                // Drawn in the primary snippet: one picture, both places.
+                labels.extend(label);
+                continue;
+            }
+            related.push(Report {
+                message: with_object(&note.message, &note.location, source.is_none()),
+                code: None,
+                severity: miette::Severity::Advice,
+                help: None,
+                source,
+                labels: label.into_iter().collect(),
+                related: Vec::new(),
+            });
+        }
         Report {
             message: with_object(&finding.message, &finding.location, source.is_none()),
             code: Some(format!("{} {}", finding.code, finding.rule)),
@@ -119,7 +122,7 @@ impl Report {
             },
             help: finding.help.clone(),
             source,
-            label,
+            labels,
             related,
         }
     }
@@ -185,9 +188,10 @@ impl Diagnostic for Report {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        self.label
-            .clone()
-            .map(|label| Box::new(std::iter::once(label)) as Box<dyn Iterator<Item = LabeledSpan>>)
+        if self.labels.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.labels.iter().cloned()))
     }
 
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {

@@ -83,7 +83,10 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     .with_help("remove it, or lint with `--calico-version 3.30` or later if the cluster runs it")
                 } else {
                     let help = match super::closest(text, valid.iter().copied()) {
-                        Some(right) => format!("use `{right}` (allowed uses are case-sensitive)"),
+                        Some(right) if right.eq_ignore_ascii_case(text) => {
+                            format!("use `{right}` (allowed uses are case-sensitive)")
+                        }
+                        Some(right) => format!("did you mean `{right}`?"),
                         None => format!("use {valid_text}"),
                     };
                     RULE.finding(
@@ -101,15 +104,25 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             if !strict_list {
                 continue;
             }
-            if let Some(first) = uses[..index].iter().find(|earlier| earlier.value == text) {
+            // One finding per repeated use, at its second occurrence.
+            let mut earlier = uses[..index].iter().filter(|e| e.value == text);
+            if let (Some(first), None) = (earlier.next(), earlier.next()) {
+                let times = uses.iter().filter(|e| e.value == text).count();
+                let how_often = if times == 2 {
+                    "twice".to_owned()
+                } else {
+                    format!("{times} times")
+                };
                 out.push(
                     RULE.finding(
-                        format!("{name} lists allowedUses entry {text} more than once; Calico 3.32+ rejects duplicates"),
+                        format!(
+                            "{name} lists allowedUses entry {text} {how_often}; Calico 3.32+ rejects duplicates"
+                        ),
                         location,
                     )
                     .with_label("duplicate")
                     .with_related(format!("{text} first listed here"), at_pool(pool, first.loc))
-                    .with_help("list each use once"),
+                    .with_help(format!("list {text} once")),
                 );
             }
         }

@@ -99,3 +99,52 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::source::{Loc, Span};
+    use crate::model::inventory::Inventory;
+    use crate::model::pool::{PoolSource, Spanned};
+    use crate::model::version::CalicoVersion;
+
+    fn run(mode: &str, calico: CalicoVersion) -> Vec<Finding> {
+        let loc = Loc::new(0, Span { start: 0, end: 1 });
+        let mut pool = Pool::new(PoolSource::V3, loc);
+        pool.assignment_mode = Field::Set(Spanned {
+            value: mode.to_owned(),
+            loc,
+        });
+        let inventory = Inventory { pools: vec![pool] };
+        let mut out = Vec::new();
+        check(
+            &Context {
+                inventory: &inventory,
+                calico,
+            },
+            &mut out,
+        );
+        out
+    }
+
+    #[test]
+    fn gated_on_calico_3_30() {
+        assert_eq!(run("manual", CalicoVersion::new(3, 30)).len(), 1);
+        // Before 3.30 the field does not exist: IPP016 reports it.
+        assert!(run("manual", CalicoVersion::new(3, 29)).is_empty());
+    }
+
+    #[test]
+    fn helps() {
+        let help = |mode| {
+            run(mode, CalicoVersion::LATEST)[0]
+                .help
+                .clone()
+                .unwrap_or_default()
+        };
+        assert!(help("manual").contains("`assignmentMode: Manual`"));
+        assert!(help("Automatc").contains("did you mean `assignmentMode: Automatic`"));
+        assert!(help("").contains("omit"));
+        assert!(run("Manual", CalicoVersion::LATEST).is_empty());
+    }
+}

@@ -88,7 +88,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 }
                 RULE.finding(
                     format!(
-                        "{name} has blockSize {size}; Calico accepts 0–128 at most (20–32 for IPv4, 116–128 for IPv6)"
+                        "{name} has blockSize {size}, outside even the 0–128 of Calico's schema; IPv4 pools need 20–32, IPv6 pools 116–128"
                     ),
                     location,
                 )

@@ -61,7 +61,12 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 continue;
             }
             let help = match suggestion(text) {
-                Some(right) => format!("use `{field}: {right}` (the modes are case-sensitive)"),
+                Some(right) if right.eq_ignore_ascii_case(text) => {
+                    format!("use `{field}: {right}` (the modes are case-sensitive)")
+                }
+                Some(right) => format!(
+                    "use `{field}: {right}`; Calico knows only Never, Always and CrossSubnet, spelled exactly"
+                ),
                 None => {
                     format!("use one of Never, Always or CrossSubnet, or omit {field} for Never")
                 }

@@ -56,7 +56,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         out.push(
             RULE.finding(
                 format!(
-                    "{} is an IPv6 pool (cidr {cidr}) with ipipMode {}; IPIP is IPv4-only",
+                    "{} has ipipMode {} on the IPv6 cidr {cidr}; IPIP carries IPv4 only",
                     pool.display_name(),
                     mode.value
                 ),

@@ -59,11 +59,15 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 "ipip" if removed => (
                     format!("{name} has the legacy field spec.ipip, which Calico 3.32 removed"),
                     "removed in Calico 3.32",
-                    "remove `ipip` and set `ipipMode: Always` or `ipipMode: CrossSubnet` to enable IP-in-IP",
+                    if pool.legacy.ipip.is_some() {
+                        "remove `ipip` and set `ipipMode: Always` or `ipipMode: CrossSubnet` to enable IP-in-IP"
+                    } else {
+                        "remove it; `ipipMode` is the field that sets IP-in-IP"
+                    },
                 ),
                 "ipip" if pool.legacy.ipip.is_some() => (
                     format!(
-                        "{name} sets the legacy field spec.ipip, which Calico {} requires to be empty",
+                        "{name} sets the legacy field spec.ipip, which Calico {} requires to be null",
                         ctx.calico
                     ),
                     "must be null",

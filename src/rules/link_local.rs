@@ -69,7 +69,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             (
                 format!("inside {link_local}"),
                 format!(
-                    "choose a CIDR outside {link_local}, e.g. from {}",
+                    "choose a CIDR outside {link_local}, e.g. one inside {}",
                     private_example(family)
                 ),
             )
@@ -93,6 +93,6 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 fn private_example(family: Family) -> &'static str {
     match family {
         Family::V4 => "10.0.0.0/8",
-        Family::V6 => "a unique local range such as fd00::/8",
+        Family::V6 => "the unique local range fd00::/8",
     }
 }

@@ -117,12 +117,12 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 .with_label("encapsulation on a LoadBalancer pool");
             if let Some(&(other_field, other)) = encapsulated.get(1) {
                 finding = finding.with_related(
-                    format!("{other_field} {} is enabled too", other.value),
+                    format!("{other_field} {} enabled too", other.value),
                     at_pool(pool, other.loc),
                 );
             }
             out.push(finding.with_help(
-                "set ipipMode and vxlanMode to `Never` (or omit them); LoadBalancer addresses are advertised by BGP",
+                "set ipipMode and vxlanMode to `Never` (or omit them); LoadBalancer addresses are advertised by BGP, not encapsulated",
             ));
         }
 
@@ -156,5 +156,65 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::source::{Loc, Span};
+    use crate::model::inventory::Inventory;
+    use crate::model::pool::{PoolSource, Spanned};
+    use crate::model::version::CalicoVersion;
+
+    fn spanned<T>(value: T, start: usize) -> Spanned<T> {
+        Spanned {
+            value,
+            loc: Loc::new(
+                0,
+                Span {
+                    start,
+                    end: start + 1,
+                },
+            ),
+        }
+    }
+
+    /// A LoadBalancer pool that breaks P13 and P14.
+    fn inventory() -> Inventory {
+        let mut pool = Pool::new(PoolSource::V3, Loc::new(0, Span { start: 0, end: 1 }));
+        pool.name = Field::Set(spanned("lb".to_owned(), 1));
+        pool.cidr = Field::Set(spanned("10.0.0.0/16".to_owned(), 2));
+        pool.vxlan_mode = Field::Set(spanned("Always".to_owned(), 3));
+        pool.allowed_uses = Field::Set(spanned(
+            vec![
+                spanned("LoadBalancer".to_owned(), 4),
+                spanned("Workload".to_owned(), 5),
+            ],
+            4,
+        ));
+        let mut inventory = Inventory::default();
+        inventory.pools.push(pool);
+        inventory
+    }
+
+    fn findings_at(major: u32, minor: u32) -> usize {
+        let inventory = inventory();
+        let ctx = Context {
+            inventory: &inventory,
+            calico: CalicoVersion::new(major, minor),
+        };
+        let mut out = Vec::new();
+        check(&ctx, &mut out);
+        out.len()
+    }
+
+    /// Before 3.30 `LoadBalancer` is an unknown use (IPP009's), so this rule is silent; the
+    /// fixtures cannot show it because an `ok-` fixture must be free of IPP009's error too.
+    #[test]
+    fn gated_on_calico_3_30() {
+        assert_eq!(findings_at(3, 29), 0);
+        assert_eq!(findings_at(3, 30), 2);
+        assert_eq!(findings_at(3, 32), 2);
     }
 }

@@ -72,16 +72,21 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         if prefix <= block_size {
             continue;
         }
-        let how = if defaulted {
-            format!("the {} default", family.name())
+        let block = if defaulted {
+            format!("the {} default blockSize {block_size}", family.name())
         } else {
-            "as written".to_owned()
+            format!("its blockSize {block_size}")
         };
-        let max = family.bits();
+        let max = i64::from(family.bits());
+        let bigger_blocks = if prefix == max {
+            format!("set `blockSize: {max}`")
+        } else {
+            format!("set `blockSize:` to {prefix}–{max}")
+        };
         out.push(
             RULE.finding(
                 format!(
-                    "{} (cidr {}) is smaller than one block: prefix /{prefix} is longer than its blockSize {block_size} ({how})",
+                    "{} (cidr {}) is smaller than one block: prefix /{prefix} is longer than {block}",
                     pool.display_name(),
                     written.value
                 ),
@@ -89,7 +94,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             )
             .with_label(format!("/{prefix} is smaller than a /{block_size} block"))
             .with_help(format!(
-                "use a /{block_size} or larger pool, set `blockSize:` to {prefix}–{max}, or set `disabled: true`"
+                "use a /{block_size} or larger pool, {bigger_blocks}, or set `disabled: true`"
             )),
         );
     }

@@ -97,7 +97,7 @@ fn check_one(
                 format!(
                     "{name} has an unquoted {field} `{written}`: YAML reads `{tag}` as a tag, so Calico sees {seen}"
                 ),
-                at_pool(pool, selector.loc),
+                at_pool(pool, tag_loc(selector, tag)),
             )
             .with_label("read as a YAML tag")
             .with_help(format!("quote the selector: `{field}: {}`", yaml_quote(&written))),
@@ -146,19 +146,36 @@ fn check_one(
 
     let length = text.chars().count();
     if ctx.calico.at_least(3, 33) && length > MAX_SELECTOR_LENGTH {
+        // The characters past the limit.
+        let excess = text
+            .char_indices()
+            .nth(MAX_SELECTOR_LENGTH)
+            .map_or(text.len(), |(at, _)| at);
         out.push(
             RULE.finding(
                 format!(
                     "{name} has a {field} of {length} characters; Calico 3.33+ allows at most {MAX_SELECTOR_LENGTH}"
                 ),
-                at_pool(pool, selector.loc),
+                at_pool(pool, selector.loc_within(text, excess, text.len())),
             )
-            .with_label("too long")
+            .with_label(format!("{} characters over the limit", length - MAX_SELECTOR_LENGTH))
             .with_help(
                 "shorten the selector, e.g. label the nodes with one label and select on it",
             ),
         );
     }
+}
+
+/// Where the tag is: an empty tagged scalar starts right after its tag (`nodeSelector: !all()`),
+/// so the tag is the `tag.len()` bytes before it. Otherwise the value.
+fn tag_loc(selector: &Spanned<SelectorField>, tag: &str) -> crate::manifest::source::Loc {
+    let mut loc = selector.loc;
+    if selector.value.text.is_empty() && loc.span.start == loc.span.end {
+        if let Some(start) = loc.span.start.checked_sub(tag.len()) {
+            loc.span.start = start;
+        }
+    }
+    loc
 }
 
 /// A help for Calico's parser errors (calico-reference §3.1, §3.2).
@@ -199,5 +216,38 @@ fn yaml_quote(text: &str) -> String {
         format!("{text:?}")
     } else {
         format!("'{text}'")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::source::{Loc, Span};
+
+    fn spanned(start: usize, end: usize) -> Spanned<()> {
+        Spanned {
+            value: (),
+            loc: Loc::new(0, Span { start, end }),
+        }
+    }
+
+    #[test]
+    fn points_into_plain_and_simply_quoted_scalars_only() {
+        let text = "a || global()";
+        // Plain: the source is the value.
+        let plain = spanned(100, 100 + text.len()).loc_within(text, 5, 12);
+        assert_eq!((plain.span.start, plain.span.end), (105, 112));
+        // Quoted without escapes: one quote character before the value.
+        let quoted = spanned(100, 102 + text.len()).loc_within(text, 5, 12);
+        assert_eq!((quoted.span.start, quoted.span.end), (106, 113));
+        // Anything else (escapes, folding, block scalars): the whole scalar.
+        let other = spanned(100, 150).loc_within(text, 5, 12);
+        assert_eq!((other.span.start, other.span.end), (100, 150));
+    }
+
+    #[test]
+    fn quoting_for_help() {
+        assert_eq!(yaml_quote("!all()"), "'!all()'");
+        assert_eq!(yaml_quote("!has(a) && b == 'c'"), "\"!has(a) && b == 'c'\"");
     }
 }

@@ -103,16 +103,24 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             // An explicit empty list or an omitted field: defaulted to [Workload, Tunnel] before
             // validation on the v3 API paths only.
             Field::Set(_) | Field::Absent if pool.source == PoolSource::V3 => {
+                let written = pool.allowed_uses.spanned();
+                let (uses, help) = match written {
+                    Some(_) => ("an empty allowedUses", "write `allowedUses: [Workload]`"),
+                    None => (
+                        "no allowedUses",
+                        "add `allowedUses: [Workload]` to the spec",
+                    ),
+                };
                 let mut finding = RULE
                     .finding(
                         format!(
-                            "{name} has namespaceSelector {text:?} but no allowedUses, which Calico defaults to [Workload, Tunnel] before validating; Tunnel cannot have a namespaceSelector"
+                            "{name} has namespaceSelector {text:?} and {uses}, which Calico defaults to [Workload, Tunnel] before validating; Tunnel cannot have a namespaceSelector"
                         ),
                         at_pool(pool, selector.loc),
                     )
                     .with_label("needs `allowedUses: [Workload]`")
-                    .with_help("add `allowedUses: [Workload]` to the spec");
-                if let Some(uses) = pool.allowed_uses.spanned() {
+                    .with_help(help);
+                if let Some(uses) = written {
                     finding = finding.with_related(
                         "empty, so defaulted to [Workload, Tunnel]",
                         at_pool(pool, uses.loc),
@@ -122,5 +130,98 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::source::{Loc, Span};
+    use crate::model::inventory::Inventory;
+    use crate::model::pool::{SelectorField, Spanned};
+    use crate::model::version::CalicoVersion;
+
+    fn at(start: usize) -> Loc {
+        Loc::new(
+            0,
+            Span {
+                start,
+                end: start + 1,
+            },
+        )
+    }
+
+    fn pool(source: PoolSource, uses: Option<&[&str]>) -> Pool {
+        let mut pool = Pool::new(source, at(0));
+        pool.namespace_selector = Field::Set(Spanned {
+            value: SelectorField {
+                text: "team == \"a\"".to_owned(),
+                parsed: crate::model::selector::parse("team == \"a\"").map_err(|_| unreachable!()),
+                yaml_tag: None,
+            },
+            loc: at(10),
+        });
+        if let Some(uses) = uses {
+            pool.allowed_uses = Field::Set(Spanned {
+                value: uses
+                    .iter()
+                    .enumerate()
+                    .map(|(i, u)| Spanned {
+                        value: (*u).to_owned(),
+                        loc: at(20 + i),
+                    })
+                    .collect(),
+                loc: at(20),
+            });
+        }
+        pool
+    }
+
+    fn run(pools: Vec<Pool>, calico: CalicoVersion) -> Vec<Finding> {
+        let inventory = Inventory { pools };
+        let mut out = Vec::new();
+        check(
+            &Context {
+                inventory: &inventory,
+                calico,
+            },
+            &mut out,
+        );
+        out
+    }
+
+    #[test]
+    fn gated_on_calico_3_31() {
+        let pools = || {
+            vec![
+                pool(PoolSource::V3, Some(&["Workload", "Tunnel"])),
+                pool(PoolSource::V3, None),
+            ]
+        };
+        assert_eq!(run(pools(), CalicoVersion::new(3, 31)).len(), 2);
+        assert!(run(pools(), CalicoVersion::new(3, 30)).is_empty());
+    }
+
+    #[test]
+    fn omitted_uses_fire_for_v3_only() {
+        assert_eq!(
+            run(vec![pool(PoolSource::V3, Some(&[]))], CalicoVersion::LATEST).len(),
+            1
+        );
+        assert!(run(vec![pool(PoolSource::CrdV1, None)], CalicoVersion::LATEST).is_empty());
+        assert!(
+            run(
+                vec![pool(PoolSource::CrdV1, Some(&[]))],
+                CalicoVersion::LATEST
+            )
+            .is_empty()
+        );
+        assert!(
+            run(
+                vec![pool(PoolSource::V3, Some(&["Workload"]))],
+                CalicoVersion::LATEST
+            )
+            .is_empty()
+        );
     }
 }
