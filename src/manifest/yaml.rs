@@ -35,7 +35,10 @@ pub enum Style {
 #[derive(Debug, Clone)]
 pub enum NodeKind {
     /// `value` is the decoded value (escapes resolved, lines folded).
-    Scalar { value: String, style: Style },
+    Scalar {
+        value: String,
+        style: Style,
+    },
     Seq(Vec<NodeId>),
     /// Entries in source order; duplicate keys are kept.
     Map(Vec<(NodeId, NodeId)>),
@@ -81,7 +84,11 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_depth: 512, max_nodes: 5_000_000, max_aliases: 10_000 }
+        Limits {
+            max_depth: 512,
+            max_nodes: 5_000_000,
+            max_aliases: 10_000,
+        }
     }
 }
 
@@ -106,12 +113,13 @@ pub fn parse(text: &str, limits: &Limits) -> Parsed {
     loop {
         match parse_slice(text, base, ascii, limits, &mut budget, &mut out) {
             Outcome::Done => break,
-            Outcome::Recover { error_at, doc_start } => {
-                match recovery_point(text, error_at, doc_start.max(base)) {
-                    Some(next) if next > base => base = next,
-                    _ => break,
-                }
-            }
+            Outcome::Recover {
+                error_at,
+                doc_start,
+            } => match recovery_point(text, error_at, doc_start.max(base)) {
+                Some(next) if next > base => base = next,
+                _ => break,
+            },
         }
     }
     out
@@ -137,7 +145,10 @@ enum BuildError {
 fn recovery_point(text: &str, error_at: usize, after: usize) -> Option<usize> {
     let b = text.as_bytes();
     let error_at = error_at.min(b.len());
-    let mut pos = b[..error_at].iter().rposition(|&c| c == b'\n').map_or(0, |i| i + 1);
+    let mut pos = b[..error_at]
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map_or(0, |i| i + 1);
     loop {
         if pos > after && is_document_marker(b, pos) {
             return Some(pos);
@@ -168,7 +179,13 @@ const STRIDE: usize = 64;
 
 impl<'t> CharToByte<'t> {
     fn new(text: &'t str, ascii: bool) -> Self {
-        CharToByte { text: text.as_bytes(), ascii, checkpoints: vec![0], cur_char: 0, cur_byte: 0 }
+        CharToByte {
+            text: text.as_bytes(),
+            ascii,
+            checkpoints: vec![0],
+            cur_char: 0,
+            cur_byte: 0,
+        }
     }
 
     fn byte(&mut self, ch: usize) -> usize {
@@ -189,7 +206,9 @@ impl<'t> CharToByte<'t> {
             }
         }
         while self.cur_char < ch {
-            let Some(&lead) = self.text.get(self.cur_byte) else { break };
+            let Some(&lead) = self.text.get(self.cur_byte) else {
+                break;
+            };
             if lead < 0x80 {
                 // Skip an ASCII run in one go, stopping at the target or the next checkpoint.
                 let next_cp = (self.cur_char / STRIDE + 1) * STRIDE;
@@ -233,7 +252,10 @@ struct Frame {
 
 enum FrameKind {
     Seq(Vec<NodeId>),
-    Map { entries: Vec<(NodeId, NodeId)>, key: Option<NodeId> },
+    Map {
+        entries: Vec<(NodeId, NodeId)>,
+        key: Option<NodeId>,
+    },
 }
 
 struct DocBuilder {
@@ -316,7 +338,10 @@ impl DocBuilder {
         out.documents.push(Document {
             nodes: self.nodes,
             root: self.root,
-            span: Span { start: self.start, end: self.end.max(self.start) },
+            span: Span {
+                start: self.start,
+                end: self.end.max(self.start),
+            },
         });
     }
 }
@@ -345,7 +370,10 @@ fn tag_to_string(t: &Tag) -> String {
 }
 
 fn is_flow_delim(c: u8) -> bool {
-    matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b',' | b'[' | b']' | b'{' | b'}')
+    matches!(
+        c,
+        b' ' | b'\t' | b'\r' | b'\n' | b',' | b'[' | b']' | b'{' | b'}'
+    )
 }
 
 /// Skips node properties (anchor, tag), whitespace and comments from `pos` (at most to `end`).
@@ -414,6 +442,24 @@ fn trim_end_ws(text: &str, start: usize, end: usize) -> usize {
     e
 }
 
+/// The end (exclusive) of the quoted scalar that starts at `start`, found by scanning for its
+/// closing quote within `start..limit`: `''` escapes a quote in single-quoted scalars, a
+/// backslash escapes the next character in double-quoted ones.
+fn closing_quote_end(text: &str, start: usize, limit: usize) -> Option<usize> {
+    let bytes = text.as_bytes().get(start..limit.min(text.len()))?;
+    let quote = *bytes.first()?;
+    let mut i = 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quote == b'"' => i += 2,
+            b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            c if c == quote => return Some(start + i + 1),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
 /// Parses `text[base..]`, appending finished documents to `out`.
 fn parse_slice(
     text: &str,
@@ -423,7 +469,9 @@ fn parse_slice(
     budget: &mut usize,
     out: &mut Parsed,
 ) -> Outcome {
-    let Some(slice) = text.get(base..) else { return Outcome::Done };
+    let Some(slice) = text.get(base..) else {
+        return Outcome::Done;
+    };
     let mut parser = Parser::new_from_str(slice);
     let mut conv = CharToByte::new(slice, ascii);
     let mut doc: Option<DocBuilder> = None;
@@ -434,9 +482,15 @@ fn parse_slice(
             Some(Ok(ev)) => ev,
             Some(Err(e)) => {
                 let at = base + conv.byte(e.marker().index());
-                out.errors.push(YamlError { message: e.info().to_string(), span: Span { start: at, end: at } });
+                out.errors.push(YamlError {
+                    message: e.info().to_string(),
+                    span: Span { start: at, end: at },
+                });
                 let doc_start = doc.as_ref().map_or(base, |d| d.start);
-                return Outcome::Recover { error_at: at, doc_start };
+                return Outcome::Recover {
+                    error_at: at,
+                    doc_start,
+                };
             }
         };
         let s = base + conv.byte(span.start.index());
@@ -474,7 +528,10 @@ fn parse_slice(
                 let error_at = err.span.start;
                 out.errors.push(err);
                 let doc_start = doc.as_ref().map_or(base, |d| d.start);
-                return Outcome::Recover { error_at, doc_start };
+                return Outcome::Recover {
+                    error_at,
+                    doc_start,
+                };
             }
         }
     }
@@ -495,7 +552,11 @@ fn handle_node_event(
     match event {
         Event::Scalar(value, style, anchor, tag) => {
             let has_props = anchor > 0 || tag.is_some();
-            let (mut start, tag_text) = if has_props { skip_properties(text, s, e) } else { (s, None) };
+            let (mut start, tag_text) = if has_props {
+                skip_properties(text, s, e)
+            } else {
+                (s, None)
+            };
             let tag = tag.map(|t| tag_text.map_or_else(|| tag_to_string(&t), str::to_owned));
             let mut end = e.max(start);
             if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
@@ -510,9 +571,16 @@ fn handle_node_event(
                     start = h;
                 }
                 end = trim_end_ws(text, start, end).max((start + 1).min(end));
+            } else if matches!(style, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted) {
+                // saphyr's end mark runs on to the next token (blanks, a comment); stop at the
+                // closing quote.
+                end = closing_quote_end(text, start, end).unwrap_or(end);
             }
             let node = Node {
-                kind: NodeKind::Scalar { value: value.into_owned(), style: style_of(style) },
+                kind: NodeKind::Scalar {
+                    value: value.into_owned(),
+                    style: style_of(style),
+                },
                 span: Span { start, end },
                 tag,
             };
@@ -524,7 +592,11 @@ fn handle_node_event(
         }
         Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag) => {
             let has_props = anchor > 0 || tag.is_some();
-            let (mut start, tag_text) = if has_props { skip_properties(text, s, e) } else { (s, None) };
+            let (mut start, tag_text) = if has_props {
+                skip_properties(text, s, e)
+            } else {
+                (s, None)
+            };
             let b = text.as_bytes();
             if !is_map && !has_props && b.get(start) != Some(&b'-') {
                 // An indentless sequence's event sits after its first `- `: start at the dash.
@@ -539,24 +611,53 @@ fn handle_node_event(
             if d.stack.len() >= limits.max_depth {
                 return Err(BuildError::Recover(YamlError {
                     message: format!("nesting deeper than {} levels", limits.max_depth),
-                    span: Span { start, end: e.max(start) },
+                    span: Span {
+                        start,
+                        end: e.max(start),
+                    },
                 }));
             }
             let tag = tag.map(|t| tag_to_string_or(&t, tag_text));
             let flow = e == start + 1 && matches!(text.as_bytes().get(start), Some(b'[' | b'{'));
-            let kind = if is_map { NodeKind::Map(Vec::new()) } else { NodeKind::Seq(Vec::new()) };
-            let end = e.max(start);
-            let id = d.push_node(Node { kind, span: Span { start, end }, tag }, budget)?;
             let kind = if is_map {
-                FrameKind::Map { entries: Vec::new(), key: None }
+                NodeKind::Map(Vec::new())
+            } else {
+                NodeKind::Seq(Vec::new())
+            };
+            let end = e.max(start);
+            let id = d.push_node(
+                Node {
+                    kind,
+                    span: Span { start, end },
+                    tag,
+                },
+                budget,
+            )?;
+            let kind = if is_map {
+                FrameKind::Map {
+                    entries: Vec::new(),
+                    key: None,
+                }
             } else {
                 FrameKind::Seq(Vec::new())
             };
-            d.stack.push(Frame { id, anchor, flow, last_end: end, kind });
+            d.stack.push(Frame {
+                id,
+                anchor,
+                flow,
+                last_end: end,
+                kind,
+            });
         }
         Event::SequenceEnd | Event::MappingEnd => {
-            let Some(frame) = d.stack.pop() else { return Ok(()) };
-            let end = if frame.flow { e.max(frame.last_end) } else { frame.last_end };
+            let Some(frame) = d.stack.pop() else {
+                return Ok(());
+            };
+            let end = if frame.flow {
+                e.max(frame.last_end)
+            } else {
+                frame.last_end
+            };
             let kind = match frame.kind {
                 FrameKind::Seq(items) => NodeKind::Seq(items),
                 FrameKind::Map { entries, .. } => {
@@ -578,7 +679,10 @@ fn handle_node_event(
             d.aliases += 1;
             if d.aliases > limits.max_aliases {
                 return Err(BuildError::Recover(YamlError {
-                    message: format!("too many aliases (more than {} in one document)", limits.max_aliases),
+                    message: format!(
+                        "too many aliases (more than {} in one document)",
+                        limits.max_aliases
+                    ),
                     span,
                 }));
             }
@@ -591,7 +695,14 @@ fn handle_node_event(
                 };
                 return Err(BuildError::Recover(YamlError { message, span }));
             };
-            let id = d.push_node(Node { kind: NodeKind::Alias(target), span, tag: None }, budget)?;
+            let id = d.push_node(
+                Node {
+                    kind: NodeKind::Alias(target),
+                    span,
+                    tag: None,
+                },
+                budget,
+            )?;
             d.attach(id, e);
         }
         Event::StreamStart
@@ -619,12 +730,21 @@ fn key_str(nodes: &[Node], id: NodeId) -> Option<&str> {
     }
 }
 
-fn find_duplicates(nodes: &[Node], entries: &[(NodeId, NodeId)], out: &mut Vec<(Span, Span, String)>) {
+fn find_duplicates(
+    nodes: &[Node],
+    entries: &[(NodeId, NodeId)],
+    out: &mut Vec<(Span, Span, String)>,
+) {
     let span = |id: NodeId| nodes.get(id as usize).map_or(Span::default(), |n| n.span);
     if entries.len() <= 16 {
         for (j, &(kj, _)) in entries.iter().enumerate().skip(1) {
-            let Some(vj) = key_str(nodes, kj) else { continue };
-            if let Some(&(ki, _)) = entries[..j].iter().find(|&&(ki, _)| key_str(nodes, ki) == Some(vj)) {
+            let Some(vj) = key_str(nodes, kj) else {
+                continue;
+            };
+            if let Some(&(ki, _)) = entries[..j]
+                .iter()
+                .find(|&&(ki, _)| key_str(nodes, ki) == Some(vj))
+            {
                 out.push((span(ki), span(kj), vj.to_string()));
             }
         }
@@ -667,7 +787,10 @@ pub struct NodeRef<'a> {
 
 impl std::fmt::Debug for NodeRef<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("NodeRef").field("id", &self.id).field("node", self.node()).finish()
+        f.debug_struct("NodeRef")
+            .field("id", &self.id)
+            .field("node", self.node())
+            .finish()
     }
 }
 
@@ -734,7 +857,9 @@ impl<'a> NodeRef<'a> {
             NodeKind::Map(e) => e,
             _ => &[],
         };
-        slice.iter().map(move |&(k, v)| (NodeRef { doc, id: k }, NodeRef { doc, id: v }))
+        slice
+            .iter()
+            .map(move |&(k, v)| (NodeRef { doc, id: k }, NodeRef { doc, id: v }))
     }
     pub fn items(&self) -> impl Iterator<Item = NodeRef<'a>> + use<'a> {
         let doc = self.doc;
@@ -756,7 +881,9 @@ impl<'a> NodeRef<'a> {
     /// What the API server sees (go-yaml v2 resolution).
     pub fn scalar_type(&self) -> ScalarType {
         let node = self.node();
-        let NodeKind::Scalar { value, style } = &node.kind else { return ScalarType::NotScalar };
+        let NodeKind::Scalar { value, style } = &node.kind else {
+            return ScalarType::NotScalar;
+        };
         match node.tag.as_deref() {
             None if *style == Style::Plain => resolve_plain(value),
             None => ScalarType::Str,
@@ -768,7 +895,9 @@ impl<'a> NodeRef<'a> {
     /// that cannot be done exactly.
     pub fn value_offset_to_source(&self, text: &str, offset: usize) -> Option<usize> {
         let node = self.node();
-        let NodeKind::Scalar { value, style } = &node.kind else { return None };
+        let NodeKind::Scalar { value, style } = &node.kind else {
+            return None;
+        };
         if offset > value.len() || !value.is_char_boundary(offset) {
             return None;
         }
@@ -807,7 +936,9 @@ fn is_null_word(v: &str) -> bool {
 
 fn bool_word(v: &str) -> Option<bool> {
     match v {
-        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => Some(true),
+        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
+            Some(true)
+        }
         "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
             Some(false)
         }
@@ -818,8 +949,18 @@ fn bool_word(v: &str) -> Option<bool> {
 fn is_special_float(v: &str) -> bool {
     matches!(
         v,
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF" | ".nan"
-            | ".NaN" | ".NAN"
+        ".inf"
+            | ".Inf"
+            | ".INF"
+            | "+.inf"
+            | "+.Inf"
+            | "+.INF"
+            | "-.inf"
+            | "-.Inf"
+            | "-.INF"
+            | ".nan"
+            | ".NaN"
+            | ".NAN"
     )
 }
 
@@ -964,7 +1105,11 @@ fn is_break(c: u8) -> bool {
 
 /// Consumes one line break at `p` (`\r\n`, `\n` or `\r`).
 fn skip_break(s: &[u8], p: usize) -> usize {
-    if s.get(p) == Some(&b'\r') && s.get(p + 1) == Some(&b'\n') { p + 2 } else { p + 1 }
+    if s.get(p) == Some(&b'\r') && s.get(p + 1) == Some(&b'\n') {
+        p + 2
+    } else {
+        p + 1
+    }
 }
 
 /// Walks a flow scalar's source (`quote`: none for plain) against its decoded value.
@@ -1126,8 +1271,15 @@ fn map_block(src: &str, value: &str, offset: usize, folded: bool) -> Option<usiz
     let mut lines = Vec::new();
     let mut p = body_start;
     while p <= s.len() {
-        let end = s[p..].iter().position(|&c| c == b'\n').map_or(s.len(), |i| p + i);
-        let content_end = if end > p && s[end - 1] == b'\r' { end - 1 } else { end };
+        let end = s[p..]
+            .iter()
+            .position(|&c| c == b'\n')
+            .map_or(s.len(), |i| p + i);
+        let content_end = if end > p && s[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        };
         lines.push((p, content_end));
         if end >= s.len() {
             break;
@@ -1135,7 +1287,10 @@ fn map_block(src: &str, value: &str, offset: usize, folded: bool) -> Option<usiz
         p = end + 1;
     }
     let lead = |(a, b): (usize, usize)| s[a..b].iter().take_while(|&&c| c == b' ').count();
-    let indent = lines.iter().find(|&&(a, b)| s[a..b].iter().any(|&c| c != b' ' && c != b'\t')).map(|&l| lead(l))?;
+    let indent = lines
+        .iter()
+        .find(|&&(a, b)| s[a..b].iter().any(|&c| c != b' ' && c != b'\t'))
+        .map(|&l| lead(l))?;
     let mut vpos = 0usize;
     let mut prev: Option<(bool, usize)> = None; // (more indented, line-break position)
     let mut empties = 0usize;
@@ -1156,7 +1311,11 @@ fn map_block(src: &str, value: &str, offset: usize, folded: bool) -> Option<usiz
             None => (b'\n', empties, a),
             Some((prev_more, nl)) => {
                 if folded && !prev_more && !more {
-                    if empties == 0 { (b' ', 1, nl) } else { (b'\n', empties, nl) }
+                    if empties == 0 {
+                        (b' ', 1, nl)
+                    } else {
+                        (b'\n', empties, nl)
+                    }
                 } else {
                     (b'\n', empties + 1, nl)
                 }
@@ -1197,6 +1356,18 @@ mod tests {
     }
 
     #[test]
+    fn quoted_scalar_span_stops_at_the_closing_quote() {
+        // Regression: saphyr's end mark includes blanks after the closing quote.
+        let text = "a: 'x'\t \nb: \"y\"  # c\n";
+        let p = parse(text, &Limits::default());
+        let root = p.documents[0].root().unwrap();
+        let a = root.get("a").unwrap().span();
+        let b = root.get("b").unwrap().span();
+        assert_eq!(&text[a.start..a.end], "'x'");
+        assert_eq!(&text[b.start..b.end], "\"y\"");
+    }
+
+    #[test]
     fn key_value_spans_plain_quoted_block_flow() {
         let text = "a: 1\nb: 'two'\nc: \"th\\\"ree\"\nd: |\n  lit\n  more\ne: [x, {y: z}]\nf: >-\n  fold\n";
         let r = p(text);
@@ -1208,7 +1379,10 @@ mod tests {
         assert_eq!(sp(text, k.span()), "a");
         assert_eq!(sp(text, v.span()), "1");
         assert_eq!(sp(text, root.get("b").unwrap().span()), "'two'");
-        assert_eq!(root.get("b").unwrap().as_scalar(), Some(("two", Style::SingleQuoted)));
+        assert_eq!(
+            root.get("b").unwrap().as_scalar(),
+            Some(("two", Style::SingleQuoted))
+        );
         assert_eq!(sp(text, root.get("c").unwrap().span()), "\"th\\\"ree\"");
         assert_eq!(root.get("c").unwrap().as_str(), Some("th\"ree"));
         let d = root.get("d").unwrap();
@@ -1222,7 +1396,13 @@ mod tests {
         assert_eq!(sp(text, items[1].get("y").unwrap().span()), "z");
         assert_eq!(sp(text, root.get("f").unwrap().span()), ">-\n  fold");
         assert_eq!(sp(text, root.span()), text.trim_end());
-        assert_eq!(doc.span, Span { start: 0, end: text.trim_end().len() });
+        assert_eq!(
+            doc.span,
+            Span {
+                start: 0,
+                end: text.trim_end().len()
+            }
+        );
     }
 
     #[test]
@@ -1232,7 +1412,10 @@ mod tests {
         assert!(r.errors.is_empty(), "{:?}", r.errors);
         let root = r.documents[0].root().unwrap();
         let spec = root.get("spec").unwrap();
-        assert_eq!(sp(text, spec.span()), "cidr: 10.0.0.0/16   # comment\n  list:\n  - a\n  - !!str b\n  t: !all() x");
+        assert_eq!(
+            sp(text, spec.span()),
+            "cidr: 10.0.0.0/16   # comment\n  list:\n  - a\n  - !!str b\n  t: !all() x"
+        );
         assert_eq!(sp(text, spec.get("cidr").unwrap().span()), "10.0.0.0/16");
         let list = spec.get("list").unwrap();
         assert_eq!(sp(text, list.span()), "- a\n  - !!str b");
@@ -1306,7 +1489,9 @@ mod tests {
 
     #[test]
     fn alias_bomb_is_linear() {
-        let mut text = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+        let mut text = String::from(
+            "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+        );
         let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
         for w in names.windows(2) {
             let refs = vec![format!("*{}", w[0]); 9].join(",");
@@ -1322,7 +1507,10 @@ mod tests {
     #[test]
     fn too_many_aliases() {
         let text = format!("a: &a x\nb: [{}]\n---\nok: 1\n", vec!["*a"; 20].join(","));
-        let limits = Limits { max_aliases: 10, ..Limits::default() };
+        let limits = Limits {
+            max_aliases: 10,
+            ..Limits::default()
+        };
         let r = parse(&text, &limits);
         assert_eq!(r.errors.len(), 1);
         assert!(r.errors[0].message.contains("too many aliases"));
@@ -1351,7 +1539,11 @@ mod tests {
     fn assert_deep_fails(text: &str) {
         let t = Instant::now();
         let r = p(text);
-        assert!(t.elapsed() < Duration::from_secs(5), "took {:?}", t.elapsed());
+        assert!(
+            t.elapsed() < Duration::from_secs(5),
+            "took {:?}",
+            t.elapsed()
+        );
         assert!(r.documents.is_empty());
         assert!(!r.errors.is_empty());
     }
@@ -1369,7 +1561,11 @@ mod tests {
         let r = p(&s);
         assert!(r.documents.is_empty());
         assert_eq!(r.errors.len(), 1);
-        assert!(r.errors[0].message.contains("nesting deeper than 512"), "{:?}", r.errors);
+        assert!(
+            r.errors[0].message.contains("nesting deeper than 512"),
+            "{:?}",
+            r.errors
+        );
         // Within the limit is fine.
         let ok = format!("{}{}", "[".repeat(100), "]".repeat(100));
         let r = p(&ok);
@@ -1382,13 +1578,23 @@ mod tests {
         let r = p(&text);
         assert_eq!(r.documents.len(), 2);
         assert_eq!(r.errors.len(), 1);
-        assert!(r.errors[0].message.contains("nesting deeper than 512 levels"));
+        assert!(
+            r.errors[0]
+                .message
+                .contains("nesting deeper than 512 levels")
+        );
     }
 
     #[test]
     fn too_many_nodes_stops() {
-        let limits = Limits { max_nodes: 10, ..Limits::default() };
-        let r = parse("a: 1\n---\n[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n---\nb: 1\n", &limits);
+        let limits = Limits {
+            max_nodes: 10,
+            ..Limits::default()
+        };
+        let r = parse(
+            "a: 1\n---\n[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n---\nb: 1\n",
+            &limits,
+        );
         assert_eq!(r.documents.len(), 1);
         assert_eq!(r.errors.len(), 1);
         assert_eq!(r.errors[0].message, "too many nodes");
@@ -1404,7 +1610,13 @@ mod tests {
         assert!(r.errors.is_empty());
         let v = r.documents[0].root().unwrap().get("a").unwrap();
         assert_eq!(v.as_str().map(str::len), Some(50_000_000));
-        assert_eq!(v.span(), Span { start: 3, end: 50_000_003 });
+        assert_eq!(
+            v.span(),
+            Span {
+                start: 3,
+                end: 50_000_003
+            }
+        );
     }
 
     #[test]
@@ -1430,7 +1642,13 @@ mod tests {
         let r = p(text);
         assert_eq!(r.documents.len(), 2);
         assert!(text.is_char_boundary(r.errors[0].span.start));
-        assert_eq!(sp(text, r.documents[1].root().unwrap().get("d").unwrap().span()), "4");
+        assert_eq!(
+            sp(
+                text,
+                r.documents[1].root().unwrap().get("d").unwrap().span()
+            ),
+            "4"
+        );
     }
 
     #[test]
@@ -1443,7 +1661,12 @@ mod tests {
     fn ty(text: &str) -> ScalarType {
         let r = p(&format!("v: {text}\n"));
         assert!(r.errors.is_empty(), "{text}: {:?}", r.errors);
-        r.documents[0].root().unwrap().get("v").unwrap().scalar_type()
+        r.documents[0]
+            .root()
+            .unwrap()
+            .get("v")
+            .unwrap()
+            .scalar_type()
     }
 
     #[test]
@@ -1497,10 +1720,39 @@ mod tests {
             assert_eq!(ty(text), *want, "{text}");
         }
         let r = p("v: [1]\n");
-        assert_eq!(r.documents[0].root().unwrap().get("v").unwrap().scalar_type(), NotScalar);
-        assert!(p("v: ~\n").documents[0].root().unwrap().get("v").unwrap().is_null());
-        assert!(p("v:\n").documents[0].root().unwrap().get("v").unwrap().is_null());
-        assert!(!p("v: ''\n").documents[0].root().unwrap().get("v").unwrap().is_null());
+        assert_eq!(
+            r.documents[0]
+                .root()
+                .unwrap()
+                .get("v")
+                .unwrap()
+                .scalar_type(),
+            NotScalar
+        );
+        assert!(
+            p("v: ~\n").documents[0]
+                .root()
+                .unwrap()
+                .get("v")
+                .unwrap()
+                .is_null()
+        );
+        assert!(
+            p("v:\n").documents[0]
+                .root()
+                .unwrap()
+                .get("v")
+                .unwrap()
+                .is_null()
+        );
+        assert!(
+            !p("v: ''\n").documents[0]
+                .root()
+                .unwrap()
+                .get("v")
+                .unwrap()
+                .is_null()
+        );
     }
 
     /// Checks that every value offset maps to the source character that produced it.
@@ -1509,7 +1761,9 @@ mod tests {
         assert!(r.errors.is_empty(), "{:?}", r.errors);
         let v = r.documents[0].root().unwrap().get(key).unwrap();
         let value = v.as_str().unwrap();
-        (0..=value.len()).map(|o| v.value_offset_to_source(text, o)).collect()
+        (0..=value.len())
+            .map(|o| v.value_offset_to_source(text, o))
+            .collect()
     }
 
     #[test]
@@ -1595,7 +1849,12 @@ mod tests {
 
     fn check_spans(text: &str) {
         let r = p(text);
-        let ok = |s: Span| s.start <= s.end && s.end <= text.len() && text.is_char_boundary(s.start) && text.is_char_boundary(s.end);
+        let ok = |s: Span| {
+            s.start <= s.end
+                && s.end <= text.len()
+                && text.is_char_boundary(s.start)
+                && text.is_char_boundary(s.end)
+        };
         for d in &r.documents {
             assert!(ok(d.span), "{:?}", d.span);
             for (i, n) in d.nodes.iter().enumerate() {
@@ -1604,17 +1863,38 @@ mod tests {
                 let _ = nr.scalar_type();
                 let src = &text[n.span.start..n.span.end];
                 match &n.kind {
-                    NodeKind::Scalar { value, style: Style::Plain } if !value.is_empty() && !src.contains(['\n', '\r']) => {
+                    NodeKind::Scalar {
+                        value,
+                        style: Style::Plain,
+                    } if !value.is_empty() && !src.contains(['\n', '\r']) => {
                         assert_eq!(src, value, "plain span in {text:?}");
                     }
-                    NodeKind::Scalar { style: Style::SingleQuoted, .. } => {
-                        assert!(src.len() >= 2 && src.starts_with('\'') && src.ends_with('\''), "{src:?} in {text:?}");
+                    NodeKind::Scalar {
+                        style: Style::SingleQuoted,
+                        ..
+                    } => {
+                        assert!(
+                            src.len() >= 2 && src.starts_with('\'') && src.ends_with('\''),
+                            "{src:?} in {text:?}"
+                        );
                     }
-                    NodeKind::Scalar { style: Style::DoubleQuoted, .. } => {
-                        assert!(src.len() >= 2 && src.starts_with('"') && src.ends_with('"'), "{src:?} in {text:?}");
+                    NodeKind::Scalar {
+                        style: Style::DoubleQuoted,
+                        ..
+                    } => {
+                        assert!(
+                            src.len() >= 2 && src.starts_with('"') && src.ends_with('"'),
+                            "{src:?} in {text:?}"
+                        );
                     }
-                    NodeKind::Scalar { style: Style::Literal, .. } => assert!(src.starts_with('|'), "{src:?} in {text:?}"),
-                    NodeKind::Scalar { style: Style::Folded, .. } => assert!(src.starts_with('>'), "{src:?} in {text:?}"),
+                    NodeKind::Scalar {
+                        style: Style::Literal,
+                        ..
+                    } => assert!(src.starts_with('|'), "{src:?} in {text:?}"),
+                    NodeKind::Scalar {
+                        style: Style::Folded,
+                        ..
+                    } => assert!(src.starts_with('>'), "{src:?} in {text:?}"),
                     NodeKind::Alias(_) => assert!(src.starts_with('*'), "{src:?} in {text:?}"),
                     NodeKind::Seq(items) if !items.is_empty() => {
                         assert!(src.starts_with(['[', '-']), "{src:?} in {text:?}");

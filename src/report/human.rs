@@ -88,7 +88,10 @@ struct Report {
 
 impl Report {
     fn new(finding: &Finding, sources: &SourceMap) -> Self {
-        let label_text = finding.label.clone().unwrap_or_else(|| finding.message.clone());
+        let label_text = finding
+            .label
+            .clone()
+            .unwrap_or_else(|| finding.message.clone());
         let (source, label) = snippet(sources, &finding.location, label_text);
         let mut labels: Vec<LabeledSpan> = label.into_iter().collect();
         let primary_source = finding.location.loc.map(|loc| loc.source);
