@@ -64,6 +64,26 @@ pub struct LintArgs {
     #[arg(long, value_name = "X.Y")]
     pub calico_version: Option<String>,
 
+    /// Number of nodes, for the capacity rules when the inputs hold no Node manifests
+    #[arg(long, value_name = "N")]
+    pub nodes: Option<u64>,
+
+    /// Pods per node [default: a KubeletConfiguration maxPods in the inputs, else 110]
+    #[arg(long, value_name = "P")]
+    pub pods_per_node: Option<u64>,
+
+    /// Calico's per-node block limit [default: an IPAMConfig in the inputs, else 20]
+    #[arg(long, value_name = "M")]
+    pub max_blocks_per_host: Option<u64>,
+
+    /// Cluster (pod) CIDR, in addition to those the inputs declare (repeatable)
+    #[arg(long, value_name = "CIDR")]
+    pub cluster_cidr: Vec<String>,
+
+    /// Service CIDR, in addition to those the inputs declare (repeatable)
+    #[arg(long, value_name = "CIDR")]
+    pub service_cidr: Vec<String>,
+
     /// When to use colors (NO_COLOR is honoured in auto)
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

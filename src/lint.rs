@@ -82,6 +82,7 @@ pub fn run(settings: &LintSettings, stdin: &mut dyn Read) -> Result<Outcome, Dis
     let ctx = Context {
         inventory: &inventory,
         calico: settings.calico,
+        cluster: &settings.cluster,
     };
     for rule in &settings.selected {
         (rule.check)(&ctx, &mut findings);

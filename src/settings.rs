@@ -2,6 +2,8 @@
 //! work (unknown rule, bad version) as usage errors before any file is read.
 
 use crate::cli::{ColorChoice, FailOn, LintArgs, OutputFormat};
+use crate::model::cidr;
+use crate::model::cluster::ClusterOptions;
 use crate::model::version::CalicoVersion;
 use crate::report::Severity;
 use crate::rules::{self, Rule};
@@ -17,6 +19,9 @@ pub enum SettingsError {
     #[error("{0}")]
     #[diagnostic(code(ippool::usage))]
     BadVersion(String),
+    #[error("{flag} {value:?}: {reason}")]
+    #[diagnostic(code(ippool::usage), help("give a subnet in CIDR notation, e.g. 10.244.0.0/16"))]
+    BadCidr { flag: String, value: String, reason: String },
 }
 
 #[derive(Debug)]
@@ -30,6 +35,7 @@ pub struct LintSettings {
     pub include: Vec<String>,
     pub exclude: Vec<String>,
     pub calico: CalicoVersion,
+    pub cluster: ClusterOptions,
     pub color: ColorChoice,
 }
 
@@ -61,6 +67,27 @@ impl LintSettings {
             FailOn::Info => Some(Severity::Info),
             FailOn::Never => None,
         };
+        let cidrs = |flag: &str, values: &[String]| {
+            values
+                .iter()
+                .map(|text| {
+                    cidr::parse(text.trim())
+                        .map(|net| net.trunc())
+                        .map_err(|error| SettingsError::BadCidr {
+                            flag: flag.to_owned(),
+                            value: text.clone(),
+                            reason: error.to_string(),
+                        })
+                })
+                .collect::<Result<Vec<_>, _>>()
+        };
+        let cluster = ClusterOptions {
+            nodes: args.nodes,
+            pods_per_node: args.pods_per_node,
+            max_blocks_per_host: args.max_blocks_per_host,
+            cluster_cidrs: cidrs("--cluster-cidr", &args.cluster_cidr)?,
+            service_cidrs: cidrs("--service-cidr", &args.service_cidr)?,
+        };
         Ok(Self {
             paths: args.paths,
             output: args.output,
@@ -69,6 +96,7 @@ impl LintSettings {
             include: args.include,
             exclude: args.exclude,
             calico,
+            cluster,
             color: args.color,
         })
     }

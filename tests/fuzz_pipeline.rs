@@ -28,10 +28,7 @@ fn lint_bytes(bytes: Vec<u8>) {
         CalicoVersion::LATEST,
         CalicoVersion::MASTER,
     ] {
-        let ctx = Context {
-            inventory: &loaded.inventory,
-            calico: version,
-        };
+        let ctx = Context::new(&loaded.inventory, version);
         for finding in rules::run(&ctx) {
             if let Some(loc) = finding.location.loc {
                 assert!(loc.span.start <= loc.span.end && loc.span.end <= file.text.len());

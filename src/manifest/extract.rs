@@ -16,7 +16,7 @@ pub struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    fn loc(&self, span: Span) -> Loc {
+    pub fn loc(&self, span: Span) -> Loc {
         Loc::new(self.source, span)
     }
 
@@ -202,6 +202,24 @@ impl<'a> Reader<'a> {
             .and_then(|rest| rest.chars().next())
             .map_or(start, |c| start + if width == 0 { 0 } else { c.len_utf8() });
         Span { start, end }
+    }
+}
+
+impl Reader<'_> {
+    /// The source span of `value[start..end]` of a scalar; the whole scalar when the ends cannot
+    /// be mapped exactly.
+    pub fn value_range(&self, node: NodeRef<'_>, value: &str, start: usize, end: usize) -> Span {
+        if start == 0 && end == value.len() {
+            // The whole value: the scalar as written (quotes included) reads best.
+            return node.span();
+        }
+        match (
+            node.value_offset_to_source(self.text, start),
+            node.value_offset_to_source(self.text, end),
+        ) {
+            (Some(start), Some(end)) if start <= end => Span { start, end },
+            _ => node.span(),
+        }
     }
 }
 

@@ -2,8 +2,11 @@
 //! into model objects with spans (`load_file`). Unreadable or unparsable input becomes an IPP000
 //! finding or a discovery problem; it never stops the run.
 
+pub mod annotation_sites;
+pub mod cluster_facts;
 pub mod discover;
 pub mod extract;
+pub mod pool_sources;
 pub mod source;
 pub mod yaml;
 
@@ -96,6 +99,16 @@ pub fn load_file(file: &SourceFile, source: SourceId) -> Loaded {
             if let Some(pool) = reader.pool(object) {
                 loaded.inventory.pools.push(pool);
             }
+            cluster_facts::read(&reader, object, &mut loaded.inventory);
+            annotation_sites::read(&reader, object, &mut loaded.inventory);
+            pool_sources::read_object(&reader, object, &mut loaded.inventory);
+        }
+        // Files that are not Kubernetes objects: kubespray group_vars.
+        if let Some(root) = document.root()
+            && root.is_map()
+            && root.get("kind").is_none()
+        {
+            pool_sources::read_vars(&reader, root, &mut loaded.inventory);
         }
     }
     // Duplicate keys: kubectl's strict field validation rejects them in Kubernetes objects;

@@ -1,15 +1,54 @@
 //! The seam between inputs and rules (STYLE.md): everything the rules may know about the inputs,
 //! whether they came from manifests or, later, from a live cluster. Rules never see raw YAML.
 
+use super::annotations::AnnotationSite;
+use super::cluster::{CidrFact, NamespaceFact, NodeFact, Setting};
 use super::pool::Pool;
+use super::sources::SourceFacts;
 
 #[derive(Debug, Default)]
 pub struct Inventory {
+    /// Pools from every source.
     pub pools: Vec<Pool>,
+    pub nodes: Vec<NodeFact>,
+    pub namespaces: Vec<NamespaceFact>,
+    /// Namespaces, Pods, pod templates and other objects with Calico CNI annotations.
+    pub annotation_sites: Vec<AnnotationSite>,
+    pub cluster_cidrs: Vec<CidrFact>,
+    pub service_cidrs: Vec<CidrFact>,
+    /// `KubeletConfiguration.maxPods` values.
+    pub max_pods: Vec<Setting<i64>>,
+    /// `IPAMConfig`/`IPAMConfiguration` `maxBlocksPerHost` values (0 means Calico's default, 20).
+    pub max_blocks_per_host: Vec<Setting<i64>>,
+    /// `IPAMConfig`/`IPAMConfiguration` `strictAffinity` values.
+    pub strict_affinity: Vec<Setting<bool>>,
+    /// Raw values of the non-IPPool pool sources, for IPP301/IPP302.
+    pub sources: SourceFacts,
 }
 
 impl Inventory {
     pub fn merge(&mut self, other: Inventory) {
-        self.pools.extend(other.pools);
+        let Inventory {
+            pools,
+            nodes,
+            namespaces,
+            annotation_sites,
+            cluster_cidrs,
+            service_cidrs,
+            max_pods,
+            max_blocks_per_host,
+            strict_affinity,
+            sources,
+        } = other;
+        self.pools.extend(pools);
+        self.nodes.extend(nodes);
+        self.namespaces.extend(namespaces);
+        self.annotation_sites.extend(annotation_sites);
+        self.cluster_cidrs.extend(cluster_cidrs);
+        self.service_cidrs.extend(service_cidrs);
+        self.max_pods.extend(max_pods);
+        self.max_blocks_per_host.extend(max_blocks_per_host);
+        self.strict_affinity.extend(strict_affinity);
+        self.sources.merge(sources);
     }
 }

@@ -64,20 +64,35 @@ impl<T> Field<T> {
     }
 }
 
-/// Which kind of declaration a pool came from.
+/// Which kind of declaration a pool came from (CONTRACT §5, last paragraph).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PoolSource {
     /// `crd.projectcalico.org/v1` IPPool (the KDD storage form).
     CrdV1,
     /// `projectcalico.org/v3` IPPool.
     V3,
+    /// An entry of operator `Installation.spec.calicoNetwork.ipPools` (calico-reference §7.1).
+    Installation,
+    /// The default pool calico-node creates from `CALICO_IPV4POOL_*`/`CALICO_IPV6POOL_*` (§7.2).
+    CalicoNodeEnv,
+    /// kubespray `calico_pool_*` group_vars (§7.3).
+    Kubespray,
 }
 
 impl PoolSource {
-    pub fn api_version(self) -> &'static str {
+    /// An IPPool resource, whose fields and types the IPPool schema rules (IPP014, IPP016,
+    /// IPP017) judge; other sources have their own value checks (IPP301, IPP302).
+    pub fn is_resource(self) -> bool {
+        matches!(self, PoolSource::CrdV1 | PoolSource::V3)
+    }
+
+    /// How messages name a pool of this source.
+    pub fn noun(self) -> &'static str {
         match self {
-            PoolSource::CrdV1 => "crd.projectcalico.org/v1",
-            PoolSource::V3 => "projectcalico.org/v3",
+            PoolSource::CrdV1 | PoolSource::V3 => "IPPool",
+            PoolSource::Installation => "Installation ipPool",
+            PoolSource::CalicoNodeEnv => "calico-node pool",
+            PoolSource::Kubespray => "kubespray pool",
         }
     }
 }
@@ -118,6 +133,9 @@ pub struct LegacyFields {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pool {
     pub source: PoolSource,
+    /// For pools that are not IPPool resources: the object that declares them, as findings name
+    /// objects (`Installation/default`); `None` for IPPools and for files that are not objects.
+    pub declared_by: Option<String>,
     /// `metadata.name`.
     pub name: Field<String>,
     /// Where to point when the problem is a missing field: the `spec` key, else the `kind` value.
@@ -147,6 +165,7 @@ impl Pool {
     pub fn new(source: PoolSource, anchor: Loc) -> Self {
         Self {
             source,
+            declared_by: None,
             name: Field::Absent,
             anchor,
             spec_keys: Vec::new(),
@@ -165,19 +184,21 @@ impl Pool {
         }
     }
 
-    /// `IPPool/<name>`, as findings name objects.
+    /// The object findings name: `IPPool/<name>`, or the declaring object for other sources
+    /// (`Installation/default`, `DaemonSet/kube-system/calico-node`).
     pub fn object(&self) -> String {
-        match self.name.value() {
-            Some(name) => format!("IPPool/{name}"),
-            None => "IPPool".to_owned(),
+        match (&self.declared_by, self.name.value()) {
+            (Some(owner), _) => owner.clone(),
+            (None, Some(name)) => format!("IPPool/{name}"),
+            (None, None) => "IPPool".to_owned(),
         }
     }
 
-    /// How messages name the pool: `IPPool extra-ippool`.
+    /// How messages name the pool: `IPPool extra-ippool`, `Installation ipPool default-ipv4-ippool`.
     pub fn display_name(&self) -> String {
         match self.name.value() {
-            Some(name) => format!("IPPool {name}"),
-            None => "IPPool (unnamed)".to_owned(),
+            Some(name) => format!("{} {name}", self.source.noun()),
+            None => format!("{} (unnamed)", self.source.noun()),
         }
     }
 

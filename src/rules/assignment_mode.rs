@@ -115,13 +115,10 @@ mod tests {
             value: mode.to_owned(),
             loc,
         });
-        let inventory = Inventory { pools: vec![pool] };
+        let inventory = Inventory { pools: vec![pool], ..Inventory::default() };
         let mut out = Vec::new();
         check(
-            &Context {
-                inventory: &inventory,
-                calico,
-            },
+            &Context::new(&inventory, calico),
             &mut out,
         );
         out

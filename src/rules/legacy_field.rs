@@ -51,7 +51,7 @@ declare_rule! {
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let removed = ctx.calico.at_least(3, 32);
-    for pool in ctx.pools() {
+    for pool in ctx.pools().filter(|pool| pool.source.is_resource()) {
         let name = pool.display_name();
         let nat_true = pool.legacy.nat_outgoing.value() == Some(&true);
         for key in &pool.spec_keys {

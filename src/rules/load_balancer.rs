@@ -200,10 +200,7 @@ mod tests {
 
     fn findings_at(major: u32, minor: u32) -> usize {
         let inventory = inventory();
-        let ctx = Context {
-            inventory: &inventory,
-            calico: CalicoVersion::new(major, minor),
-        };
+        let ctx = Context::new(&inventory, CalicoVersion::new(major, minor));
         let mut out = Vec::new();
         check(&ctx, &mut out);
         out.len()

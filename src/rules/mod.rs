@@ -2,6 +2,9 @@
 //! text `explain` prints and the README table is generated from) and its check. Adding a rule
 //! touches its own file, the list below, and its fixtures under `testdata/rules/<name>/`.
 
+use crate::model::cluster::{
+    CidrFact, ClusterOptions, DEFAULT_MAX_BLOCKS_PER_HOST, DEFAULT_PODS_PER_NODE, Effective,
+};
 use crate::model::inventory::Inventory;
 use crate::model::version::CalicoVersion;
 use crate::report::{Finding, Location, Severity};
@@ -39,35 +42,134 @@ mod prelude {
 }
 
 pub mod allowed_uses;
+pub mod ambiguous_default_pools;
+pub mod annotation_cidr_not_a_pool;
+pub mod annotation_family_mismatch;
+pub mod annotation_on_wrong_object;
+pub mod annotation_pool_disabled;
+pub mod annotation_pool_not_for_workloads;
 pub mod assignment_mode;
+pub mod block_limit_per_node;
 pub mod block_size;
+pub mod blocks_fewer_than_nodes;
 pub mod cidr_host_bits;
+pub mod duplicate_pool_name;
 pub mod encapsulation_mode;
+pub mod invalid_calico_node_env;
 pub mod invalid_cidr;
+pub mod invalid_installation_pool;
 pub mod invalid_yaml;
+pub mod ip_addrs_outside_pools;
 pub mod ipip_and_vxlan;
 pub mod ipip_on_ipv6;
 pub mod legacy_field;
 pub mod link_local;
 pub mod load_balancer;
+pub mod malformed_pool_annotation;
+pub mod misspelled_annotation;
+pub mod no_enabled_pool;
+pub mod node_without_pool;
+pub mod overlapping_pools;
 pub mod pool_name;
+pub mod pool_outside_cluster_cidr;
+pub mod pool_overlaps_reserved_range;
+pub mod pool_overlaps_service_cidr;
+pub mod pool_selects_no_node;
 pub mod pool_smaller_than_block;
 pub mod selector;
 pub mod tunnel_namespace_selector;
 pub mod unknown_field;
+pub mod unknown_pool;
 pub mod wrong_field_type;
+
+static NO_CLUSTER_OPTIONS: ClusterOptions = ClusterOptions::NONE;
 
 /// What a check may read.
 pub struct Context<'a> {
     pub inventory: &'a Inventory,
     pub calico: CalicoVersion,
+    pub cluster: &'a ClusterOptions,
 }
 
-impl Context<'_> {
-    /// Pools declared as IPPool resources (the single-pool rules IPP001–IPP017 judge these).
-    pub fn pools(&self) -> impl Iterator<Item = &crate::model::pool::Pool> {
+impl<'a> Context<'a> {
+    /// A context with no cluster facts beyond what the inventory holds.
+    pub fn new(inventory: &'a Inventory, calico: CalicoVersion) -> Self {
+        Self {
+            inventory,
+            calico,
+            cluster: &NO_CLUSTER_OPTIONS,
+        }
+    }
+
+    /// Pools from every source.
+    pub fn pools(&self) -> impl Iterator<Item = &'a crate::model::pool::Pool> + use<'a> {
         self.inventory.pools.iter()
     }
+
+    /// Cluster (pod) CIDRs: the flags, then those the inputs declare.
+    pub fn cluster_cidrs(&self) -> Vec<CidrFact> {
+        with_flags(&self.cluster.cluster_cidrs, "--cluster-cidr", &self.inventory.cluster_cidrs)
+    }
+
+    /// Service CIDRs: the flags, then those the inputs declare.
+    pub fn service_cidrs(&self) -> Vec<CidrFact> {
+        with_flags(&self.cluster.service_cidrs, "--service-cidr", &self.inventory.service_cidrs)
+    }
+
+    /// Pods per node: `--pods-per-node`, else the largest `KubeletConfiguration.maxPods` in the
+    /// inputs, else Kubernetes' default 110.
+    pub fn pods_per_node(&self) -> Effective<u64> {
+        if let Some(value) = self.cluster.pods_per_node {
+            return Effective { value, what: "--pods-per-node".to_owned(), loc: None };
+        }
+        self.inventory
+            .max_pods
+            .iter()
+            .filter_map(|s| u64::try_from(s.value).ok().map(|v| (v, s)))
+            .max_by_key(|(value, _)| *value)
+            .map_or_else(
+                || Effective {
+                    value: DEFAULT_PODS_PER_NODE,
+                    what: "the Kubernetes default maxPods".to_owned(),
+                    loc: None,
+                },
+                |(value, setting)| Effective {
+                    value,
+                    what: setting.what.clone(),
+                    loc: Some(setting.loc),
+                },
+            )
+    }
+
+    /// `maxBlocksPerHost`: the flag, else an IPAMConfig in the inputs (0 means 20), else 20.
+    pub fn max_blocks_per_host(&self) -> Effective<u64> {
+        if let Some(value) = self.cluster.max_blocks_per_host {
+            return Effective { value, what: "--max-blocks-per-host".to_owned(), loc: None };
+        }
+        match self.inventory.max_blocks_per_host.first() {
+            Some(setting) => Effective {
+                value: match u64::try_from(setting.value) {
+                    Ok(0) | Err(_) => DEFAULT_MAX_BLOCKS_PER_HOST,
+                    Ok(value) => value,
+                },
+                what: setting.what.clone(),
+                loc: Some(setting.loc),
+            },
+            None => Effective {
+                value: DEFAULT_MAX_BLOCKS_PER_HOST,
+                what: "Calico's default maxBlocksPerHost".to_owned(),
+                loc: None,
+            },
+        }
+    }
+}
+
+fn with_flags(flags: &[ipnet::IpNet], flag: &str, declared: &[CidrFact]) -> Vec<CidrFact> {
+    flags
+        .iter()
+        .map(|net| CidrFact { net: *net, loc: None, what: flag.to_owned() })
+        .chain(declared.iter().cloned())
+        .collect()
 }
 
 pub type Check = fn(&Context<'_>, &mut Vec<Finding>);
@@ -135,6 +237,28 @@ pub static RULES: &[&Rule] = &[
     &pool_name::RULE,
     &unknown_field::RULE,
     &wrong_field_type::RULE,
+    &overlapping_pools::RULE,
+    &duplicate_pool_name::RULE,
+    &blocks_fewer_than_nodes::RULE,
+    &block_limit_per_node::RULE,
+    &node_without_pool::RULE,
+    &pool_selects_no_node::RULE,
+    &ambiguous_default_pools::RULE,
+    &pool_outside_cluster_cidr::RULE,
+    &pool_overlaps_service_cidr::RULE,
+    &pool_overlaps_reserved_range::RULE,
+    &no_enabled_pool::RULE,
+    &malformed_pool_annotation::RULE,
+    &unknown_pool::RULE,
+    &annotation_pool_disabled::RULE,
+    &annotation_family_mismatch::RULE,
+    &annotation_cidr_not_a_pool::RULE,
+    &annotation_pool_not_for_workloads::RULE,
+    &ip_addrs_outside_pools::RULE,
+    &misspelled_annotation::RULE,
+    &annotation_on_wrong_object::RULE,
+    &invalid_calico_node_env::RULE,
+    &invalid_installation_pool::RULE,
 ];
 
 /// A finding's location at a place inside a pool's declaration.
@@ -212,8 +336,10 @@ mod tests {
                 rule.code.len() == 6 && rule.code.starts_with("IPP"),
                 "{rule:?}"
             );
+            // Named after the problem, not the advice (`no-enabled-pool` is CONTRACT's name for
+            // the problem "no pool is enabled", so `no-` alone is not banned).
             assert!(
-                !rule.name.starts_with("no-") && !rule.name.starts_with("avoid-"),
+                !rule.name.starts_with("avoid-") && !rule.name.starts_with("use-"),
                 "rules are named after the problem: {rule:?}"
             );
         }

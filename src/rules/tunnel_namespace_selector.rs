@@ -178,13 +178,10 @@ mod tests {
     }
 
     fn run(pools: Vec<Pool>, calico: CalicoVersion) -> Vec<Finding> {
-        let inventory = Inventory { pools };
+        let inventory = Inventory { pools, ..Inventory::default() };
         let mut out = Vec::new();
         check(
-            &Context {
-                inventory: &inventory,
-                calico,
-            },
+            &Context::new(&inventory, calico),
             &mut out,
         );
         out

@@ -90,7 +90,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             .filter(move |(_, since)| version >= *since)
             .map(|&(name, _)| name)
     };
-    for pool in ctx.pools() {
+    for pool in ctx.pools().filter(|pool| pool.source.is_resource()) {
         let name = pool.display_name();
         for key in &pool.spec_keys {
             let field = key.name.as_str();

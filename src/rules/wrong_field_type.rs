@@ -55,7 +55,7 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    for pool in ctx.pools() {
+    for pool in ctx.pools().filter(|pool| pool.source.is_resource()) {
         for at in pool.wrong_types() {
             if let Some(field) = at.path.strip_prefix("spec.") {
                 let legacy_known = LEGACY_FIELDS.contains(&field) && !ctx.calico.at_least(3, 32);
