@@ -1,14 +1,16 @@
 //! One lint run: discover the inputs, read and load them in parallel, run the selected rules over
 //! the merged inventory, and hand back sorted findings. No output here.
 
+use std::collections::HashSet;
 use std::io::Read;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 use crate::manifest::discover::{self, DiscoverError, Filter, Input, Problem};
 use crate::manifest::source::{Loc, SourceFile, SourceId, SourceMap};
 use crate::manifest::yaml::Span;
-use crate::manifest::{self, Loaded, MAX_FILE_BYTES};
+use crate::manifest::{self, Loaded, MAX_FILE_BYTES, kustomize};
 use crate::model::inventory::Inventory;
 use crate::report::{self, Finding, Location, Summary};
 use crate::rules::Context;
@@ -61,9 +63,13 @@ pub fn run(settings: &LintSettings, stdin: &mut dyn Read) -> Result<Outcome, Dis
     let mut inventory = Inventory::default();
     let mut findings = Vec::new();
     let mut summary = Summary::default();
+    let mut patch_files = HashSet::new();
+    let mut source_paths = Vec::new();
     for result in loaded {
         match result {
             Ok((file, loaded)) => {
+                source_paths.push(kustomize::normalize(Path::new(&file.name)));
+                patch_files.extend(loaded.patch_files);
                 sources.add(file);
                 summary.files += 1;
                 summary.documents += loaded.documents;
@@ -72,10 +78,17 @@ pub fn run(settings: &LintSettings, stdin: &mut dyn Read) -> Result<Outcome, Dis
             }
             Err(problem) => {
                 // Keep source ids aligned with input order.
+                source_paths.push(PathBuf::new());
                 sources.add(SourceFile::new(problem.path.clone(), ""));
                 problems.push(problem);
             }
         }
+    }
+    if !patch_files.is_empty() {
+        inventory.pools.retain(|pool| {
+            let path = source_paths.get(pool.anchor.source as usize);
+            !path.is_some_and(|path| patch_files.contains(path))
+        });
     }
     summary.pools = inventory.pools.len();
 

@@ -399,3 +399,29 @@ fn a_closed_stdout_exits_quietly() {
         "the exit code still reports the findings"
     );
 }
+
+#[test]
+fn kustomize_patches_are_not_judged_as_whole_pools() {
+    let dir = tempfile::tempdir().unwrap();
+    let patch = "apiVersion: projectcalico.org/v3\nkind: IPPool\nmetadata:\n  name: extra-ippool\nspec:\n  disabled: true\n";
+    fs::create_dir_all(dir.path().join("overlay")).unwrap();
+    fs::write(dir.path().join("overlay/disable.yaml"), patch).unwrap();
+    // Without a Kustomization naming it, the partial pool lacks its CIDR.
+    bin()
+        .arg("lint")
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("IPP001"));
+    fs::write(
+        dir.path().join("overlay/kustomization.yaml"),
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [../base]\npatches:\n  - path: ./disable.yaml\n",
+    )
+    .unwrap();
+    bin()
+        .arg("lint")
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("0 pools"));
+}

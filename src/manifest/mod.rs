@@ -6,6 +6,7 @@ pub mod annotation_sites;
 pub mod cluster_facts;
 pub mod discover;
 pub mod extract;
+pub mod kustomize;
 pub mod pool_sources;
 pub mod source;
 pub mod yaml;
@@ -29,6 +30,8 @@ pub struct Loaded {
     pub inventory: Inventory,
     pub findings: Vec<Finding>,
     pub documents: usize,
+    /// Files this file lists as kustomize patches (partial objects).
+    pub patch_files: Vec<std::path::PathBuf>,
 }
 
 /// Decodes raw bytes, refusing binary and non-UTF-8 content with a finding at the first bad byte.
@@ -96,6 +99,9 @@ pub fn load_file(file: &SourceFile, source: SourceId) -> Loaded {
             if object.get("apiVersion").is_some() && object.get("kind").is_some() {
                 object_spans.push(object.span());
             }
+            loaded
+                .patch_files
+                .extend(kustomize::patch_files(&file.name, object));
             if let Some(pool) = reader.pool(object) {
                 loaded.inventory.pools.push(pool);
             }

@@ -99,6 +99,15 @@ impl std::fmt::Display for CidrError {
 /// Parses CIDR text as Calico's strict parser does (Go's `net.ParseCIDR`: an address without
 /// leading zeros or zone, `/`, decimal prefix length). The result keeps the address as written
 /// (host bits included) so that P4 can be judged separately; use [`IpNet::trunc`] for the network.
+///
+/// ```
+/// use kubectl_ippool::model::cidr::{self, CidrError};
+///
+/// let net = cidr::parse("10.0.1.0/16").unwrap();
+/// assert!(!cidr::is_masked(&net));
+/// assert_eq!(net.trunc().to_string(), "10.0.0.0/16");
+/// assert!(matches!(cidr::parse("10.0.0.1"), Err(CidrError::BareAddress(_))));
+/// ```
 pub fn parse(text: &str) -> Result<IpNet, CidrError> {
     if text.is_empty() {
         return Err(CidrError::Empty);

@@ -5,6 +5,7 @@ pub mod annotations;
 pub mod cidr;
 pub mod cluster;
 pub mod inventory;
+pub mod overlap;
 pub mod pool;
 pub mod selector;
 pub mod sources;

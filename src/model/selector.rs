@@ -591,6 +591,20 @@ fn tokenize(input: &str) -> Result<Vec<Token<'_>>, SelectorError> {
 
 /// Parses a selector. An empty or blank (spaces/tabs only) selector is
 /// `all()`.
+///
+/// ```
+/// use std::collections::BTreeMap;
+/// use kubectl_ippool::model::selector::parse;
+///
+/// let selector = parse("rack in {'r2', 'r1'} && !has(edge)").unwrap();
+/// assert_eq!(selector.to_string(), r#"(rack in {"r1", "r2"} && !has(edge))"#);
+/// let labels = BTreeMap::from([("rack".to_owned(), "r1".to_owned())]);
+/// assert!(selector.matches(&labels));
+///
+/// // Errors carry the byte offset of the offending character.
+/// let error = parse(r#"rack = "r1""#).unwrap_err();
+/// assert_eq!((error.offset, error.message.as_str()), (5, "expected =="));
+/// ```
 pub fn parse(input: &str) -> Result<Selector, SelectorError> {
     let tokens = tokenize(input)?;
     let mut p = Parser {
