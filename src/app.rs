@@ -74,6 +74,7 @@ pub fn run(args: Vec<OsString>, io: &mut Io<'_>) -> i32 {
         Command::Lint(args) => lint_command(args, io),
         Command::Rules(args) => rules_command(&args, io),
         Command::Explain { rule } => explain_command(&rule, io),
+        Command::Plan(args) => plan_command(&args, io),
     };
     match result {
         Ok(code) => code,
@@ -217,6 +218,29 @@ fn explain_command(code_or_name: &str, io: &mut Io<'_>) -> Result<i32, Failure> 
         rule.doc_text().trim_end()
     )?;
     Ok(EXIT_OK)
+}
+
+/// `plan`: exit 0 with a recommendation, 1 when no candidate qualifies (the plan is still
+/// printed), 2 on invalid input.
+fn plan_command(args: &crate::cli::PlanArgs, io: &mut Io<'_>) -> Result<i32, Failure> {
+    use crate::model::capacity::{Plan, PlanInput};
+    let plan = Plan::new(&PlanInput {
+        cidr: &args.cidr,
+        nodes: args.nodes,
+        pods_per_node: args.pods_per_node,
+        max_blocks_per_host: args.max_blocks_per_host,
+        block_size: args.block_size,
+    })
+    .map_err(|e| Failure::Report(Box::new(e)))?;
+    match args.output {
+        OutputFormat::Human => report::plan::render_human(io.stdout, &plan)?,
+        OutputFormat::Json => report::plan::render_json(io.stdout, &plan)?,
+    }
+    Ok(if plan.recommended.is_some() {
+        EXIT_OK
+    } else {
+        EXIT_FINDINGS
+    })
 }
 
 /// Convenience for `main`: real stdio.

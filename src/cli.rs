@@ -28,6 +28,14 @@ pub enum Command {
         /// Rule code (IPP004) or name (block-size-out-of-range)
         rule: String,
     },
+    /// Offline capacity calculator: blocks, addresses and headroom per blockSize, and a
+    /// recommended blockSize
+    #[command(
+        long_about = PLAN_ABOUT,
+        after_help = PLAN_EXIT_CODES,
+        after_long_help = PLAN_AFTER_HELP
+    )]
+    Plan(PlanArgs),
 }
 
 #[derive(Debug, Args)]
@@ -87,6 +95,57 @@ pub struct LintArgs {
     /// When to use colors (NO_COLOR is honoured in auto)
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+}
+
+const PLAN_ABOUT: &str = "Offline capacity calculator: for a pool CIDR, a node count and pods per \
+node, show for each candidate blockSize (IPv4 20-32, IPv6 116-128, never a block larger than the \
+pool) the blocks, addresses per block, blocks each node needs, whether that fits \
+maxBlocksPerHost, the blocks all nodes need and the headroom left; then recommend one blockSize \
+and say why.";
+
+const PLAN_EXIT_CODES: &str = "Exit codes: 0 a plan with a recommendation; 1 no candidate \
+qualifies (the plan is still printed); 2 invalid input.";
+
+const PLAN_AFTER_HELP: &str = "\
+Recommendation: among the sizes that fit maxBlocksPerHost and leave headroom >= 0, Calico's \
+default (26 for IPv4, 122 for IPv6) when it qualifies; otherwise the largest block that keeps at \
+least 25% of the blocks spare; otherwise the one with the most headroom. A negative headroom \
+means the pool runs out: nodes then borrow addresses from other nodes' blocks (one /32 route \
+each), or get none with strictAffinity.
+
+Exit codes: 0 a plan with a recommendation; 1 no candidate qualifies (the plan is still printed, \
+with the smallest CIDR that would fit); 2 invalid input (bad or unmasked CIDR, --nodes 0, \
+--pods-per-node 0, --block-size out of range or larger than the pool).
+
+JSON (-o json): {\"version\":1, \"cidr\", \"nodes\", \"pods_per_node\", \"max_blocks_per_host\", \
+\"candidates\":[...], \"recommended\":<blockSize or null>, \"reason\", \"note\", \"suggested_cidr\"}; \
+counts beyond 64 bits (large IPv6 pools) are decimal strings.";
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The pool CIDR, strictly masked (e.g. 10.244.0.0/16 or fd00:10:244::/56)
+    #[arg(long, value_name = "CIDR")]
+    pub cidr: String,
+
+    /// Number of nodes the pool serves
+    #[arg(long, value_name = "N")]
+    pub nodes: u64,
+
+    /// Pods per node (the kubelet's maxPods)
+    #[arg(long, value_name = "P", default_value_t = 110)]
+    pub pods_per_node: u64,
+
+    /// Judge only this blockSize
+    #[arg(long, value_name = "B")]
+    pub block_size: Option<u32>,
+
+    /// Calico's per-node block limit (IPAMConfig maxBlocksPerHost; 0 means Calico's default, 20)
+    #[arg(long, value_name = "M", default_value_t = 20)]
+    pub max_blocks_per_host: u64,
+
+    /// Output format
+    #[arg(short = 'o', long = "output", visible_alias = "format", value_enum, default_value_t = OutputFormat::Human)]
+    pub output: OutputFormat,
 }
 
 #[derive(Debug, Args)]

@@ -84,6 +84,9 @@ pub fn run(settings: &LintSettings, stdin: &mut dyn Read) -> Result<Outcome, Dis
             }
         }
     }
+    // Facts spread over several files (kubespray group_vars, a kubeadm podSubnet that a
+    // calico-node default pool takes) are combined once everything is loaded.
+    manifest::pool_sources::resolve(&mut inventory);
     if !patch_files.is_empty() {
         inventory.pools.retain(|pool| {
             let path = source_paths.get(pool.anchor.source as usize);

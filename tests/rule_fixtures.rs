@@ -4,7 +4,8 @@
 //! - `ok-*.yaml` must produce no finding of that rule and no error of any rule (a pool valid in
 //!   Calico never gets an error).
 //!
-//! A `# calico-version: X.Y` header line runs the fixture against that release.
+//! A `# calico-version: X.Y` header line runs the fixture against that release; `# args: --nodes 300`
+//! header lines add those words to the command line.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeSet;
@@ -15,7 +16,7 @@ use clap::Parser;
 use kubectl_ippool::cli::{Cli, Command};
 use kubectl_ippool::lint::{self, Outcome};
 use kubectl_ippool::manifest::source::SourceMap;
-use kubectl_ippool::report::{self, Severity, human};
+use kubectl_ippool::report::{self, Severity, Summary, human};
 use kubectl_ippool::rules::{RULES, Rule};
 use kubectl_ippool::settings::LintSettings;
 
@@ -96,6 +97,9 @@ fn every_rule_fires_on_its_fixtures_and_only_there() {
             if let Some(version) = versions.first() {
                 extra.extend(["--calico-version", version]);
             }
+            for args in header_values(&text, "args:") {
+                extra.extend(args.split_whitespace());
+            }
             let outcome = lint_fixture(path, &extra);
             let got = positions(&outcome, rule.code, &outcome.sources);
             let is_fire = file_name(path).starts_with("fire-");
@@ -117,17 +121,27 @@ fn every_rule_fires_on_its_fixtures_and_only_there() {
                         path.display()
                     ));
                 }
+                // Only this rule's findings, and a summary of just those, so that a new rule
+                // firing on the same fixture does not change this rule's snapshot.
+                let own: Vec<_> = outcome
+                    .findings
+                    .iter()
+                    .filter(|f| f.code == rule.code)
+                    .cloned()
+                    .collect();
+                let mut summary = Summary {
+                    errors: 0,
+                    warnings: 0,
+                    infos: 0,
+                    ..outcome.summary
+                };
+                summary.count(&own);
                 let mut rendered = Vec::new();
                 human::render(
                     &mut rendered,
-                    &outcome
-                        .findings
-                        .iter()
-                        .filter(|f| f.code == rule.code)
-                        .cloned()
-                        .collect::<Vec<_>>(),
+                    &own,
                     &outcome.sources,
-                    &outcome.summary,
+                    &summary,
                     &human::Options { color: false },
                 )
                 .unwrap();

@@ -1,8 +1,224 @@
 //! Reads Calico CNI annotations from Namespaces, Pods, pod templates of workloads, and the places
-//! Calico never reads them (calico-reference §5).
+//! Calico never reads them (calico-reference §5). Keeps only the CNI keys and keys that look like
+//! misspellings of them, each value decoded with its entries mapped back to the source (quotes
+//! and YAML escapes accounted for). Judges nothing.
 
-use super::extract::Reader;
-use super::yaml::NodeRef;
+use super::extract::{Reader, describe};
+use super::yaml::{NodeRef, ScalarType};
+use crate::model::annotations::{
+    Annotation, AnnotationSite, CNI_PREFIX, CniKey, Entry, JsonFault, OTHER_CNI_NAMES, Place,
+    Value, parse_string_list,
+};
 use crate::model::inventory::Inventory;
+use crate::model::pool::{Spanned, WrongType};
 
-pub fn read(_reader: &Reader<'_>, _object: NodeRef<'_>, _inventory: &mut Inventory) {}
+/// Kinds whose `spec.template` is a pod template even when it does not look like one yet.
+const WORKLOAD_KINDS: [&str; 6] = [
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "ReplicationController",
+    "Job",
+];
+
+const TEMPLATE_PATH: &str = "spec.template.metadata.annotations";
+const CRONJOB_TEMPLATE_PATH: &str = "spec.jobTemplate.spec.template.metadata.annotations";
+
+pub fn read(reader: &Reader<'_>, object: NodeRef<'_>, inventory: &mut Inventory) {
+    let (Some(api_version), Some(kind)) = (
+        object.get("apiVersion").and_then(|n| n.as_str()),
+        object.get("kind").and_then(|n| n.as_str()),
+    ) else {
+        return;
+    };
+    let group = api_version.split_once('/').map_or("", |(group, _)| group);
+    let metadata = object.get("metadata");
+    let name = metadata
+        .and_then(|m| m.get("name").or_else(|| m.get("generateName")))
+        .and_then(|n| n.as_str());
+    let namespace = metadata
+        .and_then(|m| m.get("namespace"))
+        .and_then(|n| n.as_str());
+    let object_name = match (name, namespace) {
+        (Some(name), Some(ns)) if kind != "Namespace" => format!("{kind}/{ns}/{name}"),
+        (Some(name), _) => format!("{kind}/{name}"),
+        (None, _) => kind.to_owned(),
+    };
+    let site =
+        |place: Place, path: &'static str, meta: Option<NodeRef<'_>>| -> Option<AnnotationSite> {
+            let annotations = annotations(reader, meta?.get("annotations")?, place);
+            if annotations.is_empty() {
+                return None;
+            }
+            Some(AnnotationSite {
+                object: object_name.clone(),
+                kind: kind.to_owned(),
+                place,
+                path,
+                namespace: if place == Place::Namespace {
+                    name
+                } else {
+                    namespace
+                }
+                .map(str::to_owned),
+                annotations,
+            })
+        };
+    let spec = object.get("spec");
+    let mut sites = Vec::new();
+    match (group, kind) {
+        ("", "Namespace") => sites.push(site(Place::Namespace, "metadata.annotations", metadata)),
+        ("", "Pod") => sites.push(site(Place::Pod, "metadata.annotations", metadata)),
+        ("", "PodTemplate") => {
+            let template = object.get("template");
+            sites.push(site(
+                Place::WorkloadMetadata {
+                    template: "template.metadata.annotations",
+                },
+                "metadata.annotations",
+                metadata,
+            ));
+            sites.push(site(
+                Place::PodTemplate,
+                "template.metadata.annotations",
+                template.and_then(|t| t.get("metadata")),
+            ));
+        }
+        ("batch", "CronJob") => {
+            let own = Place::WorkloadMetadata {
+                template: CRONJOB_TEMPLATE_PATH,
+            };
+            let job_template = spec.and_then(|s| s.get("jobTemplate"));
+            sites.push(site(own, "metadata.annotations", metadata));
+            sites.push(site(
+                own,
+                "spec.jobTemplate.metadata.annotations",
+                job_template.and_then(|j| j.get("metadata")),
+            ));
+            sites.push(site(
+                Place::PodTemplate,
+                CRONJOB_TEMPLATE_PATH,
+                job_template
+                    .and_then(|j| j.get("spec"))
+                    .and_then(|s| s.get("template"))
+                    .and_then(|t| t.get("metadata")),
+            ));
+        }
+        _ => match spec.and_then(|s| s.get("template")) {
+            Some(template) if is_pod_template(kind, template) => {
+                sites.push(site(
+                    Place::WorkloadMetadata {
+                        template: TEMPLATE_PATH,
+                    },
+                    "metadata.annotations",
+                    metadata,
+                ));
+                sites.push(site(
+                    Place::PodTemplate,
+                    TEMPLATE_PATH,
+                    template.get("metadata"),
+                ));
+            }
+            _ => sites.push(site(Place::Unread, "metadata.annotations", metadata)),
+        },
+    }
+    inventory
+        .annotation_sites
+        .extend(sites.into_iter().flatten());
+}
+
+/// A workload kind's template, or any kind's `spec.template` that holds containers (Argo
+/// Rollouts, OpenKruise CloneSets, ...).
+fn is_pod_template(kind: &str, template: NodeRef<'_>) -> bool {
+    template.is_map()
+        && (WORKLOAD_KINDS.contains(&kind)
+            || template
+                .get("spec")
+                .and_then(|s| s.get("containers"))
+                .is_some())
+}
+
+/// The annotations worth keeping at a place: exact CNI keys everywhere (IPP209 needs them where
+/// Calico does not read them), near misses where Calico reads annotations or where a workload's
+/// own metadata was probably meant for its pods.
+fn annotations(reader: &Reader<'_>, map: NodeRef<'_>, place: Place) -> Vec<Annotation> {
+    let near_misses_matter = place.is_read() || matches!(place, Place::WorkloadMetadata { .. });
+    let mut out = Vec::new();
+    for (key_node, value_node) in map.entries() {
+        let Some(key) = key_node.as_str() else {
+            continue;
+        };
+        let cni = CniKey::from_key(key);
+        if cni.is_none() && !(near_misses_matter && looks_calico_related(key)) {
+            continue;
+        }
+        out.push(Annotation {
+            key: Spanned {
+                value: key.to_owned(),
+                loc: reader.loc(key_node.span()),
+            },
+            cni,
+            value: value(reader, value_node),
+        });
+    }
+    out
+}
+
+/// Keys that may be a misspelled CNI annotation: they mention Calico, or their name part is
+/// close to a CNI annotation name. Calico's other CNI annotations (`podIP`, written by Calico
+/// itself) are not.
+fn looks_calico_related(key: &str) -> bool {
+    let (prefix, name) = key.rsplit_once('/').unwrap_or(("", key));
+    if prefix == CNI_PREFIX && OTHER_CNI_NAMES.contains(&name) {
+        return false;
+    }
+    key.to_ascii_lowercase().contains("calico")
+        || crate::rules::closest(name, CniKey::ALL.map(CniKey::name)).is_some()
+}
+
+fn value(reader: &Reader<'_>, node: NodeRef<'_>) -> Value {
+    let loc = reader.loc(node.span());
+    let text = match node.scalar_type() {
+        ScalarType::Null => "",
+        ScalarType::Str => node.as_str().unwrap_or_default(),
+        _ => {
+            return Value::NotText(WrongType {
+                loc,
+                expected: "string",
+                found: describe(node),
+            });
+        }
+    };
+    let list = if text.is_empty() {
+        Ok(Vec::new())
+    } else {
+        parse_string_list(text)
+            .map(|items| {
+                items
+                    .into_iter()
+                    .map(|item| {
+                        let range = if item.content.is_empty() {
+                            item.token
+                        } else {
+                            item.content
+                        };
+                        Entry {
+                            text: item.text,
+                            loc: reader.loc(reader.value_range(node, text, range.start, range.end)),
+                            null: item.null,
+                        }
+                    })
+                    .collect()
+            })
+            .map_err(|error| JsonFault {
+                message: error.message,
+                loc: reader.loc(reader.value_span(node, text, error.offset)),
+            })
+    };
+    Value::Text {
+        text: text.to_owned(),
+        loc,
+        list,
+    }
+}

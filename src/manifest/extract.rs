@@ -100,7 +100,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn string(&self, node: NodeRef<'_>) -> Field<String> {
+    pub(crate) fn string(&self, node: NodeRef<'_>) -> Field<String> {
         match node.scalar_type() {
             ScalarType::Null => Field::Absent,
             ScalarType::Str => Field::Set(Spanned {
@@ -111,7 +111,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn integer(&self, node: NodeRef<'_>) -> Field<i64> {
+    pub(crate) fn integer(&self, node: NodeRef<'_>) -> Field<i64> {
         match node.scalar_type() {
             ScalarType::Null => Field::Absent,
             ScalarType::Int(value) => Field::Set(Spanned {
@@ -122,7 +122,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn boolean(&self, node: NodeRef<'_>) -> Field<bool> {
+    pub(crate) fn boolean(&self, node: NodeRef<'_>) -> Field<bool> {
         match node.scalar_type() {
             ScalarType::Null => Field::Absent,
             ScalarType::Bool(value) => Field::Set(Spanned {
@@ -133,7 +133,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn string_list(&self, node: NodeRef<'_>) -> Field<Vec<Spanned<String>>> {
+    pub(crate) fn string_list(&self, node: NodeRef<'_>) -> Field<Vec<Spanned<String>>> {
         if node.is_null() {
             return Field::Absent;
         }
@@ -160,7 +160,7 @@ impl<'a> Reader<'a> {
         })
     }
 
-    fn selector(&self, node: NodeRef<'_>) -> Field<SelectorField> {
+    pub(crate) fn selector(&self, node: NodeRef<'_>) -> Field<SelectorField> {
         let tag = node.node().tag.clone().filter(|tag| !tag.starts_with("!!"));
         let text = match node.scalar_type() {
             ScalarType::Str => node.as_str().unwrap_or_default(),

@@ -2,6 +2,7 @@
 //! language, pools, and the inventory that rules read. No I/O and no YAML here.
 
 pub mod annotations;
+pub mod capacity;
 pub mod cidr;
 pub mod cluster;
 pub mod inventory;

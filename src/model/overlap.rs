@@ -101,7 +101,8 @@ mod tests {
 
     #[test]
     fn table() {
-        let cases: &[(&[&str], &[(usize, usize)])] = &[
+        type Case<'a> = (&'a [&'a str], &'a [(usize, usize)]);
+        let cases: &[Case<'_>] = &[
             (&[], &[]),
             (&["10.0.0.0/8"], &[]),
             (&["10.0.0.0/8", "10.1.0.0/16"], &[(0, 1)]),

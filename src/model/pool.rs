@@ -343,3 +343,46 @@ impl<T> Field<T> {
         }
     }
 }
+
+impl Pool {
+    /// How this pool's source spells an IPPool field, for messages and helps: `ipipMode` is
+    /// `encapsulation` in an Installation, `CALICO_IPV4POOL_IPIP` for calico-node and
+    /// `calico_ipip_mode` for kubespray. Fields a source does not have keep their IPPool name.
+    pub fn field_name(&self, field: &str) -> String {
+        let v6 = self.family() == Some(Family::V6);
+        match self.source {
+            PoolSource::CrdV1 | PoolSource::V3 => field.to_owned(),
+            PoolSource::Installation => match field {
+                "ipipMode" | "vxlanMode" => "encapsulation".to_owned(),
+                "disabled" => "disableNewAllocations".to_owned(),
+                "metadata.name" => "name".to_owned(),
+                _ => field.to_owned(),
+            },
+            PoolSource::CalicoNodeEnv => {
+                let suffix = match field {
+                    "cidr" => "CIDR",
+                    "blockSize" => "BLOCK_SIZE",
+                    "ipipMode" => "IPIP",
+                    "vxlanMode" => "VXLAN",
+                    "natOutgoing" => "NAT_OUTGOING",
+                    "nodeSelector" => "NODE_SELECTOR",
+                    "disableBGPExport" => "DISABLE_BGP_EXPORT",
+                    _ => return field.to_owned(),
+                };
+                format!("CALICO_IPV{}POOL_{suffix}", if v6 { 6 } else { 4 })
+            }
+            PoolSource::Kubespray => {
+                let base = match field {
+                    "metadata.name" => return "calico_pool_name".to_owned(),
+                    "cidr" => "calico_pool_cidr",
+                    "blockSize" => "calico_pool_blocksize",
+                    "ipipMode" => "calico_ipip_mode",
+                    "vxlanMode" => "calico_vxlan_mode",
+                    "natOutgoing" => "nat_outgoing",
+                    _ => return field.to_owned(),
+                };
+                format!("{base}{}", if v6 { "_ipv6" } else { "" })
+            }
+        }
+    }
+}

@@ -1,16 +1,57 @@
-//! IPP204 annotation-family-mismatch. TODO: docs, check, fixtures.
+//! IPP204 annotation-family-mismatch.
 
 use super::prelude::*;
+use crate::model::annotations::{CniKey, Resolution, resolve};
+use crate::model::cidr::Family;
 
 declare_rule! {
     /// ## What it does
-    /// TODO
+    /// Checks that `cni.projectcalico.org/ipv4pools` lists only IPv4 pools (by name or CIDR)
+    /// and `ipv6pools` only IPv6 ones, on Namespaces, Pods and pod templates (calico-reference
+    /// §5, pool resolution step 2).
     ///
     /// ## Why is this bad?
-    /// TODO
+    /// Calico checks the family of every resolved entry before asking IPAM for an address and
+    /// fails the pod with `"<ip>" isn't a IPv4 address` (or IPv6). An `ipv6pools` annotation is
+    /// resolved even when the cluster does not assign IPv6, so a wrong entry there fails pods of
+    /// IPv4-only clusters too.
     ///
     /// ## Example
-    /// TODO
+    /// ```yaml
+    /// apiVersion: projectcalico.org/v3
+    /// kind: IPPool
+    /// metadata:
+    ///   name: default-ipv6-ippool
+    /// spec:
+    ///   cidr: fd00:10:244::/64
+    /// ---
+    /// apiVersion: v1
+    /// kind: Namespace
+    /// metadata:
+    ///   name: team-a
+    ///   annotations:
+    ///     cni.projectcalico.org/ipv4pools: '["default-ipv6-ippool"]'
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// apiVersion: projectcalico.org/v3
+    /// kind: IPPool
+    /// metadata:
+    ///   name: default-ipv6-ippool
+    /// spec:
+    ///   cidr: fd00:10:244::/64
+    /// ---
+    /// apiVersion: v1
+    /// kind: Namespace
+    /// metadata:
+    ///   name: team-a
+    ///   annotations:
+    ///     cni.projectcalico.org/ipv6pools: '["default-ipv6-ippool"]'
+    /// ```
+    ///
+    /// ## Calico source
+    /// `cni-plugin/internal/pkg/utils/utils.go` (`ResolvePools`).
     code: "IPP204",
     name: "annotation-family-mismatch",
     severity: Error,
@@ -18,4 +59,51 @@ declare_rule! {
     check: check,
 }
 
-fn check(_ctx: &Context<'_>, _out: &mut Vec<Finding>) {}
+fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let pools: Vec<&Pool> = ctx.pools().collect();
+    for site in &ctx.inventory.annotation_sites {
+        for (annotation, key, entry) in site.pool_entries() {
+            let Some(wanted) = key.pool_family() else {
+                continue;
+            };
+            let Resolution::WrongFamily { pool, family } = resolve(&entry.text, wanted, &pools)
+            else {
+                continue;
+            };
+            let what = match pool {
+                Some(pool) => pool.display_name(),
+                None => format!("CIDR {}", entry.text),
+            };
+            let other_key = match family {
+                Family::V4 => CniKey::Ipv4Pools,
+                Family::V6 => CniKey::Ipv6Pools,
+            };
+            let mut finding = RULE
+                .finding(
+                    format!(
+                        "{} annotation {} lists {what}, which is {}",
+                        site.object,
+                        annotation.key.value,
+                        family.name()
+                    ),
+                    Location::at(entry.loc, Some(site.object.clone())),
+                )
+                .with_label(format!("{} in {}", family.name(), key.name()))
+                .with_help(format!(
+                    "move it to {}; Calico fails {} because it is not an {} pool",
+                    other_key.key(),
+                    site.affected(),
+                    wanted.name()
+                ));
+            if let Some(pool) = pool
+                && let Some(loc) = pool.cidr.loc()
+            {
+                finding = finding.with_related(
+                    format!("{} has an {} CIDR", pool.display_name(), family.name()),
+                    at_pool(pool, loc),
+                );
+            }
+            out.push(finding);
+        }
+    }
+}

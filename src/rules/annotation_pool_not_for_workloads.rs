@@ -1,16 +1,59 @@
-//! IPP206 annotation-pool-not-for-workloads. TODO: docs, check, fixtures.
+//! IPP206 annotation-pool-not-for-workloads.
 
 use super::prelude::*;
+use crate::model::annotations::{Resolution, resolve};
 
 declare_rule! {
     /// ## What it does
-    /// TODO
+    /// Checks that every pool named (or matched by CIDR) in a `cni.projectcalico.org/ipv4pools`
+    /// or `ipv6pools` annotation (on a Namespace, a Pod or a pod template) allows the
+    /// `Workload` use: its `allowedUses` is omitted (Calico's default is `[Workload, Tunnel]`)
+    /// or lists `Workload` (calico-reference §5, pool resolution step 4).
     ///
     /// ## Why is this bad?
-    /// TODO
+    /// Requesting pools explicitly bypasses their nodeSelector, namespaceSelector and
+    /// assignmentMode, but not their allowed uses: IPAM drops pools that are not for workloads
+    /// (Tunnel-only or LoadBalancer pools), and when none is left the pod fails with "cannot
+    /// find a qualified ippool, no pools match the required use (Workload)".
     ///
     /// ## Example
-    /// TODO
+    /// ```yaml
+    /// apiVersion: projectcalico.org/v3
+    /// kind: IPPool
+    /// metadata:
+    ///   name: tunnel-ippool
+    /// spec:
+    ///   cidr: 10.246.0.0/16
+    ///   allowedUses: [Tunnel]
+    /// ---
+    /// apiVersion: v1
+    /// kind: Namespace
+    /// metadata:
+    ///   name: team-a
+    ///   annotations:
+    ///     cni.projectcalico.org/ipv4pools: '["tunnel-ippool"]'
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// apiVersion: projectcalico.org/v3
+    /// kind: IPPool
+    /// metadata:
+    ///   name: tunnel-ippool
+    /// spec:
+    ///   cidr: 10.246.0.0/16
+    ///   allowedUses: [Workload, Tunnel]
+    /// ---
+    /// apiVersion: v1
+    /// kind: Namespace
+    /// metadata:
+    ///   name: team-a
+    ///   annotations:
+    ///     cni.projectcalico.org/ipv4pools: '["tunnel-ippool"]'
+    /// ```
+    ///
+    /// ## Calico source
+    /// `libcalico-go/lib/ipam/ipam.go` (`determinePools`, `filterPoolsByUse`).
     code: "IPP206",
     name: "annotation-pool-not-for-workloads",
     severity: Error,
@@ -18,4 +61,39 @@ declare_rule! {
     check: check,
 }
 
-fn check(_ctx: &Context<'_>, _out: &mut Vec<Finding>) {}
+fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let pools: Vec<&Pool> = ctx.pools().collect();
+    for site in &ctx.inventory.annotation_sites {
+        for (annotation, key, entry) in site.pool_entries() {
+            let Some(family) = key.pool_family() else {
+                continue;
+            };
+            let Resolution::NotForWorkloads(pool) = resolve(&entry.text, family, &pools) else {
+                continue;
+            };
+            let uses = pool.effective_allowed_uses().join(", ");
+            let mut finding = RULE
+                .finding(
+                    format!(
+                        "{} annotation {} lists {}, whose allowedUses [{uses}] lacks Workload",
+                        site.object,
+                        annotation.key.value,
+                        pool.display_name()
+                    ),
+                    Location::at(entry.loc, Some(site.object.clone())),
+                )
+                .with_label("not a pool for workloads")
+                .with_help(format!(
+                    "list a pool whose allowedUses includes Workload, or add Workload to this one; IPAM skips this pool and fails {} when no listed pool is left",
+                    site.affected()
+                ));
+            if let Some(loc) = pool.allowed_uses.loc() {
+                finding = finding.with_related(
+                    format!("{} allows only {uses}", pool.display_name()),
+                    at_pool(pool, loc),
+                );
+            }
+            out.push(finding);
+        }
+    }
+}

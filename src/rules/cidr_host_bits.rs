@@ -63,7 +63,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 at_pool(pool, written.loc),
             )
             .with_label("not strictly masked")
-            .with_help(format!("use `cidr: {masked}`")),
+            .with_help(format!("use `{}: {masked}`", pool.field_name("cidr"))),
         );
     }
 }

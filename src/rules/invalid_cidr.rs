@@ -55,13 +55,17 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             // A wrong-typed value is IPP017's to report.
             Field::WrongType(_) => continue,
             Field::Absent => {
+                let field = if pool.source.is_resource() {
+                    "spec.cidr".to_owned()
+                } else {
+                    pool.field_name("cidr")
+                };
                 out.push(
-                    RULE.finding(
-                        format!("{name} has no spec.cidr"),
-                        at_pool(pool, pool.anchor),
-                    )
-                    .with_label("spec.cidr is required")
-                    .with_help("add `cidr:` with the pool's subnet, e.g. `cidr: 10.244.0.0/16`"),
+                    RULE.finding(format!("{name} has no {field}"), at_pool(pool, pool.anchor))
+                        .with_label(format!("{field} is required"))
+                        .with_help(
+                            "add `cidr:` with the pool's subnet, e.g. `cidr: 10.244.0.0/16`",
+                        ),
                 );
                 continue;
             }

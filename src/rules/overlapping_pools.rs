@@ -7,6 +7,7 @@ use ipnet::IpNet;
 use super::prelude::*;
 use crate::manifest::source::Loc;
 use crate::model::overlap::overlapping_pairs;
+use crate::model::pool::PoolSource;
 
 declare_rule! {
     /// ## What it does
@@ -105,12 +106,18 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         if name_a.is_some() && name_a == name_b {
             continue;
         }
+        // The same CIDR twice in one Installation is the operator's "specified more than once"
+        // (IPP302), refused before any pool is created.
+        if same_installation(a.pool, b.pool) && a.net == b.net {
+            continue;
+        }
         // The one written later is the one Calico would refuse.
-        let (earlier, later) = if (a.loc.source, a.loc.span.start) <= (b.loc.source, b.loc.span.start) {
-            (a, b)
-        } else {
-            (b, a)
-        };
+        let (earlier, later) =
+            if (a.loc.source, a.loc.span.start) <= (b.loc.source, b.loc.span.start) {
+                (a, b)
+            } else {
+                (b, a)
+            };
         if name_a.is_some() && name_b.is_some() {
             let mut key = [
                 (earlier.pool.name.value().map(String::as_str), earlier.net),
@@ -147,4 +154,12 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             .with_help("give the pools disjoint CIDRs; Calico rejects the second pool"),
         );
     }
+}
+
+/// Both pools are entries of the same operator Installation.
+pub(super) fn same_installation(a: &Pool, b: &Pool) -> bool {
+    a.source == PoolSource::Installation
+        && b.source == PoolSource::Installation
+        && a.declared_by.is_some()
+        && a.declared_by == b.declared_by
 }

@@ -1,16 +1,62 @@
-//! IPP202 unknown-pool. TODO: docs, check, fixtures.
+//! IPP202 unknown-pool.
 
 use super::prelude::*;
+use crate::model::annotations::{Resolution, resolve};
+use crate::report::Severity;
 
 declare_rule! {
     /// ## What it does
-    /// TODO
+    /// Checks that every entry of a `cni.projectcalico.org/ipv4pools` or `ipv6pools` annotation
+    /// (on a Namespace, a Pod or a pod template) that is not a CIDR is the name of a pool some
+    /// input defines: an IPPool, an operator Installation pool, the calico-node default pool or
+    /// a kubespray pool (calico-reference §5, pool resolution step 1). Names match exactly.
+    ///
+    /// When the inputs define no pool at all, names cannot be judged: the rule then says so
+    /// once, as an info, at the first annotation that names a pool.
     ///
     /// ## Why is this bad?
-    /// TODO
+    /// Calico resolves each entry that does not parse as a CIDR by looking for a pool of that
+    /// name; when there is none, every pod the annotation applies to fails at network setup with
+    /// `error parsing pool "<name>": invalid CIDR address: <name>` and stays in
+    /// `ContainerCreating`. A bare address such as `10.0.0.1` is not a CIDR either, so it is
+    /// looked up as a name too.
     ///
     /// ## Example
-    /// TODO
+    /// ```yaml
+    /// apiVersion: projectcalico.org/v3
+    /// kind: IPPool
+    /// metadata:
+    ///   name: extra-ippool
+    /// spec:
+    ///   cidr: 10.245.0.0/16
+    /// ---
+    /// apiVersion: v1
+    /// kind: Namespace
+    /// metadata:
+    ///   name: team-a
+    ///   annotations:
+    ///     cni.projectcalico.org/ipv4pools: '["extra-ipool"]'
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// apiVersion: projectcalico.org/v3
+    /// kind: IPPool
+    /// metadata:
+    ///   name: extra-ippool
+    /// spec:
+    ///   cidr: 10.245.0.0/16
+    /// ---
+    /// apiVersion: v1
+    /// kind: Namespace
+    /// metadata:
+    ///   name: team-a
+    ///   annotations:
+    ///     cni.projectcalico.org/ipv4pools: '["extra-ippool"]'
+    /// ```
+    ///
+    /// ## Calico source
+    /// `cni-plugin/internal/pkg/utils/utils.go` (`ResolvePools`), `cni-plugin/pkg/k8s/k8s.go`.
     code: "IPP202",
     name: "unknown-pool",
     severity: Error,
@@ -18,4 +64,91 @@ declare_rule! {
     check: check,
 }
 
-fn check(_ctx: &Context<'_>, _out: &mut Vec<Finding>) {}
+fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let pools: Vec<&Pool> = ctx.pools().collect();
+    let mut names: Vec<&str> = pools
+        .iter()
+        .filter_map(|pool| pool.name.value().map(String::as_str))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let mut unjudged = Vec::new();
+    for site in &ctx.inventory.annotation_sites {
+        for (annotation, key, entry) in site.pool_entries() {
+            let Some(family) = key.pool_family() else {
+                continue;
+            };
+            match resolve(&entry.text, family, &pools) {
+                Resolution::NoPools => unjudged.push((site, entry)),
+                Resolution::Unknown => {}
+                _ => continue,
+            }
+            if pools.is_empty() {
+                continue;
+            }
+            let mut finding = RULE
+                .finding(
+                    format!(
+                        "{} annotation {} names pool {:?}, which no input defines",
+                        site.object, annotation.key.value, entry.text
+                    ),
+                    Location::at(entry.loc, Some(site.object.clone())),
+                )
+                .with_label("no such pool");
+            let help = if let Some(meant) = super::closest(&entry.text, names.iter().copied()) {
+                if let Some(pool) = pools
+                    .iter()
+                    .find(|p| p.name.value().is_some_and(|n| n == meant))
+                    && let Some(loc) = pool.name.loc()
+                {
+                    finding = finding
+                        .with_related(format!("pool {meant} is defined here"), at_pool(pool, loc));
+                }
+                format!("did you mean {meant}?")
+            } else if entry.text.parse::<std::net::IpAddr>().is_ok() {
+                format!(
+                    "an address is not a CIDR, so Calico looks it up as a pool name; write the CIDR of a pool exactly (e.g. `{}/{}`) or the pool's name",
+                    entry.text,
+                    family.bits()
+                )
+            } else {
+                let listed: Vec<&str> = names.iter().copied().take(5).collect();
+                format!(
+                    "name a defined pool ({}), or define a pool named {}",
+                    listed.join(", "),
+                    entry.text
+                )
+            };
+            out.push(finding.with_help(help));
+        }
+    }
+    if let Some((site, entry)) = unjudged.first() {
+        let objects = {
+            let mut objects: Vec<&str> = unjudged.iter().map(|(s, _)| s.object.as_str()).collect();
+            objects.sort_unstable();
+            objects.dedup();
+            objects.len()
+        };
+        let mut finding = RULE
+            .finding(
+                format!(
+                    "the inputs define no IP pool, so the {} pool {} in annotations on {} {} cannot be checked",
+                    unjudged.len(),
+                    plural(unjudged.len(), "reference", "references"),
+                    objects,
+                    plural(objects, "object", "objects"),
+                ),
+                Location::at(entry.loc, Some(site.object.clone())),
+            )
+            .with_label("not checked: no pool is defined")
+            .with_help(
+                "lint these manifests together with the files that define the IPPools (or the Installation) to check the names",
+            );
+        finding.severity = Severity::Info;
+        out.push(finding);
+    }
+}
+
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
