@@ -100,10 +100,20 @@ fn generate(out: &Path, target_docs: usize, seed: u64) -> Stats {
         stats.documents += 1;
     }
     write_file(out, "cluster/nodes.yaml", &node_text, &mut stats);
-    write_file(out, "calico/installation.yaml", "apiVersion: operator.tigera.io/v1\nkind: Installation\nmetadata:\n  name: default\nspec:\n  calicoNetwork:\n    ipPools:\n      - cidr: 172.16.0.0/16\n        blockSize: 26\n        encapsulation: VXLANCrossSubnet\n        natOutgoing: Enabled\n        nodeSelector: all()\n", &mut stats);
+    write_file(
+        out,
+        "calico/installation.yaml",
+        "apiVersion: operator.tigera.io/v1\nkind: Installation\nmetadata:\n  name: default\nspec:\n  calicoNetwork:\n    ipPools:\n      - cidr: 172.16.0.0/16\n        blockSize: 26\n        encapsulation: VXLANCrossSubnet\n        natOutgoing: Enabled\n        nodeSelector: all()\n",
+        &mut stats,
+    );
     stats.documents += 1;
     stats.pools += 1;
-    write_file(out, "calico/calico-node.yaml", "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: calico-node\n  namespace: kube-system\nspec:\n  selector:\n    matchLabels:\n      k8s-app: calico-node\n  template:\n    metadata:\n      labels:\n        k8s-app: calico-node\n    spec:\n      containers:\n        - name: calico-node\n          image: docker.io/calico/node:v3.32.1\n          env:\n            - name: NO_DEFAULT_POOLS\n              value: \"true\"\n            - name: CALICO_IPV4POOL_IPIP\n              value: \"Never\"\n", &mut stats);
+    write_file(
+        out,
+        "calico/calico-node.yaml",
+        "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: calico-node\n  namespace: kube-system\nspec:\n  selector:\n    matchLabels:\n      k8s-app: calico-node\n  template:\n    metadata:\n      labels:\n        k8s-app: calico-node\n    spec:\n      containers:\n        - name: calico-node\n          image: docker.io/calico/node:v3.32.1\n          env:\n            - name: NO_DEFAULT_POOLS\n              value: \"true\"\n            - name: CALICO_IPV4POOL_IPIP\n              value: \"Never\"\n",
+        &mut stats,
+    );
     stats.documents += 1;
 
     // Applications: one directory per namespace, files of 1–40 documents.
@@ -147,7 +157,12 @@ fn write_file(out: &Path, relative: &str, text: &str, stats: &mut Stats) {
 }
 
 fn namespace_doc(text: &mut String, namespace: usize, pools: usize, rng: &mut Rng) {
-    let _ = write!(text, "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ns-{namespace}-{}\n  labels:\n    team: team-{}\n", rng.below(1_000_000), namespace % 17);
+    let _ = write!(
+        text,
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ns-{namespace}-{}\n  labels:\n    team: team-{}\n",
+        rng.below(1_000_000),
+        namespace % 17
+    );
     if rng.chance(40) {
         let _ = write!(
             text,
@@ -179,20 +194,38 @@ fn deployment(text: &mut String, namespace: usize, app: usize, pools: usize, rng
 }
 
 fn service(text: &mut String, namespace: usize, app: usize) {
-    let _ = write!(text, "apiVersion: v1\nkind: Service\nmetadata:\n  name: app-{app}\n  namespace: ns-{namespace}\nspec:\n  selector:\n    app.kubernetes.io/name: app-{app}\n  ports:\n    - name: http\n      port: 80\n      targetPort: http\n");
+    let _ = write!(
+        text,
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: app-{app}\n  namespace: ns-{namespace}\nspec:\n  selector:\n    app.kubernetes.io/name: app-{app}\n  ports:\n    - name: http\n      port: 80\n      targetPort: http\n"
+    );
 }
 
 fn config_map(text: &mut String, namespace: usize, app: usize, rng: &mut Rng) {
-    let _ = write!(text, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app-{app}-config\n  namespace: ns-{namespace}\ndata:\n  settings.yaml: |\n");
+    let _ = write!(
+        text,
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app-{app}-config\n  namespace: ns-{namespace}\ndata:\n  settings.yaml: |\n"
+    );
     // Mostly small; one in twenty carries a large embedded file.
-    let lines = if rng.chance(5) { 2_000 } else { 10 + rng.below(40) };
+    let lines = if rng.chance(5) {
+        2_000
+    } else {
+        10 + rng.below(40)
+    };
     for line in 0..lines {
-        let _ = writeln!(text, "    key_{line}: value-{}-{}", rng.below(1000), "x".repeat((line % 40) as usize));
+        let _ = writeln!(
+            text,
+            "    key_{line}: value-{}-{}",
+            rng.below(1000),
+            "x".repeat((line % 40) as usize)
+        );
     }
 }
 
 fn secret(text: &mut String, namespace: usize, app: usize, rng: &mut Rng) {
-    let _ = write!(text, "apiVersion: v1\nkind: Secret\nmetadata:\n  name: app-{app}-db\n  namespace: ns-{namespace}\ntype: Opaque\ndata:\n  url: ");
+    let _ = write!(
+        text,
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: app-{app}-db\n  namespace: ns-{namespace}\ntype: Opaque\ndata:\n  url: "
+    );
     for _ in 0..(8 + rng.below(24)) {
         let _ = write!(text, "{:016x}", rng.next());
     }

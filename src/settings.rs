@@ -20,8 +20,15 @@ pub enum SettingsError {
     #[diagnostic(code(ippool::usage))]
     BadVersion(String),
     #[error("{flag} {value:?}: {reason}")]
-    #[diagnostic(code(ippool::usage), help("give a subnet in CIDR notation, e.g. 10.244.0.0/16"))]
-    BadCidr { flag: String, value: String, reason: String },
+    #[diagnostic(
+        code(ippool::usage),
+        help("give a subnet in CIDR notation, e.g. 10.244.0.0/16")
+    )]
+    BadCidr {
+        flag: String,
+        value: String,
+        reason: String,
+    },
 }
 
 #[derive(Debug)]

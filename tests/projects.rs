@@ -82,7 +82,10 @@ fn seed_scenario() {
     assert_eq!(output.status.code(), Some(1));
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
     let diagnostics = report["diagnostics"].as_array().unwrap();
-    let overlaps: Vec<&Value> = diagnostics.iter().filter(|d| d["code"] == "IPP101").collect();
+    let overlaps: Vec<&Value> = diagnostics
+        .iter()
+        .filter(|d| d["code"] == "IPP101")
+        .collect();
     assert_eq!(overlaps.len(), 1, "{diagnostics:#?}");
     let overlap = overlaps[0];
     assert_eq!(
@@ -91,18 +94,39 @@ fn seed_scenario() {
     );
     let here = &overlap["location"];
     assert_eq!(here["path"], "testdata/projects/seed/extra-ippool.yaml");
-    assert_eq!((here["line"].as_u64(), here["column"].as_u64()), (Some(6), Some(9)));
-    assert_eq!((here["end_line"].as_u64(), here["end_column"].as_u64()), (Some(6), Some(23)));
+    assert_eq!(
+        (here["line"].as_u64(), here["column"].as_u64()),
+        (Some(6), Some(9))
+    );
+    assert_eq!(
+        (here["end_line"].as_u64(), here["end_column"].as_u64()),
+        (Some(6), Some(23))
+    );
     let there = &overlap["related"][0]["location"];
-    assert_eq!(there["path"], "testdata/projects/seed/default-ipv4-ippool.yaml");
-    assert_eq!((there["line"].as_u64(), there["column"].as_u64()), (Some(6), Some(9)));
+    assert_eq!(
+        there["path"],
+        "testdata/projects/seed/default-ipv4-ippool.yaml"
+    );
+    assert_eq!(
+        (there["line"].as_u64(), there["column"].as_u64()),
+        (Some(6), Some(9))
+    );
     assert_eq!(there["object"], "IPPool/default-ipv4-ippool");
 
-    let unknown: Vec<&Value> = diagnostics.iter().filter(|d| d["code"] == "IPP202").collect();
+    let unknown: Vec<&Value> = diagnostics
+        .iter()
+        .filter(|d| d["code"] == "IPP202")
+        .collect();
     assert_eq!(unknown.len(), 1, "{diagnostics:#?}");
-    assert_eq!(unknown[0]["location"]["path"], "testdata/projects/seed/test-ns.yaml");
+    assert_eq!(
+        unknown[0]["location"]["path"],
+        "testdata/projects/seed/test-ns.yaml"
+    );
     assert!(
-        unknown[0]["help"].as_str().unwrap().contains("did you mean extra-ippool"),
+        unknown[0]["help"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean extra-ippool"),
         "{:#?}",
         unknown[0]
     );

@@ -36,7 +36,9 @@ pub fn read(reader: &Reader<'_>, object: NodeRef<'_>, inventory: &mut Inventory)
                 let mut labels = labels_of(object);
                 // The API server sets this label on every namespace (Kubernetes 1.21+).
                 labels.insert("kubernetes.io/metadata.name".to_owned(), name.clone());
-                inventory.namespaces.push(NamespaceFact { name, labels, loc });
+                inventory
+                    .namespaces
+                    .push(NamespaceFact { name, labels, loc });
             }
         }
         ("kubeadm.k8s.io", "ClusterConfiguration") => {
@@ -117,7 +119,10 @@ pub fn read(reader: &Reader<'_>, object: NodeRef<'_>, inventory: &mut Inventory)
     }
 }
 
-fn name_of(reader: &Reader<'_>, object: NodeRef<'_>) -> Option<(String, crate::manifest::source::Loc)> {
+fn name_of(
+    reader: &Reader<'_>,
+    object: NodeRef<'_>,
+) -> Option<(String, crate::manifest::source::Loc)> {
     let name = object.get("metadata")?.get("name")?;
     Some((name.as_str()?.to_owned(), reader.loc(name.span())))
 }
@@ -131,7 +136,9 @@ pub fn labels_of(object: NodeRef<'_>) -> BTreeMap<String, String> {
         .map(|labels| {
             labels
                 .entries()
-                .filter_map(|(key, value)| Some((key.as_str()?.to_owned(), value.as_str()?.to_owned())))
+                .filter_map(|(key, value)| {
+                    Some((key.as_str()?.to_owned(), value.as_str()?.to_owned()))
+                })
                 .collect()
         })
         .unwrap_or_default()

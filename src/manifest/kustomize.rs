@@ -18,7 +18,9 @@ pub fn patch_files(kustomization_path: &str, object: NodeRef<'_>) -> Vec<PathBuf
     if !is_kustomization {
         return Vec::new();
     }
-    let base = Path::new(kustomization_path).parent().unwrap_or(Path::new(""));
+    let base = Path::new(kustomization_path)
+        .parent()
+        .unwrap_or(Path::new(""));
     let mut relative: Vec<&str> = Vec::new();
     for key in ["patches", "patchesJson6902"] {
         if let Some(list) = object.get(key) {
@@ -27,9 +29,16 @@ pub fn patch_files(kustomization_path: &str, object: NodeRef<'_>) -> Vec<PathBuf
     }
     if let Some(list) = object.get("patchesStrategicMerge") {
         // Entries are paths, or inline patches (multi-line YAML), which name no file.
-        relative.extend(list.items().filter_map(|item| item.as_str()).filter(|s| !s.contains('\n')));
+        relative.extend(
+            list.items()
+                .filter_map(|item| item.as_str())
+                .filter(|s| !s.contains('\n')),
+        );
     }
-    relative.into_iter().map(|path| normalize(&base.join(path))).collect()
+    relative
+        .into_iter()
+        .map(|path| normalize(&base.join(path)))
+        .collect()
 }
 
 /// Lexical normalisation (no file system access), so `overlays/prod/../../base/x.yaml` and

@@ -115,12 +115,12 @@ mod tests {
             value: mode.to_owned(),
             loc,
         });
-        let inventory = Inventory { pools: vec![pool], ..Inventory::default() };
+        let inventory = Inventory {
+            pools: vec![pool],
+            ..Inventory::default()
+        };
         let mut out = Vec::new();
-        check(
-            &Context::new(&inventory, calico),
-            &mut out,
-        );
+        check(&Context::new(&inventory, calico), &mut out);
         out
     }
 

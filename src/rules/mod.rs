@@ -108,19 +108,31 @@ impl<'a> Context<'a> {
 
     /// Cluster (pod) CIDRs: the flags, then those the inputs declare.
     pub fn cluster_cidrs(&self) -> Vec<CidrFact> {
-        with_flags(&self.cluster.cluster_cidrs, "--cluster-cidr", &self.inventory.cluster_cidrs)
+        with_flags(
+            &self.cluster.cluster_cidrs,
+            "--cluster-cidr",
+            &self.inventory.cluster_cidrs,
+        )
     }
 
     /// Service CIDRs: the flags, then those the inputs declare.
     pub fn service_cidrs(&self) -> Vec<CidrFact> {
-        with_flags(&self.cluster.service_cidrs, "--service-cidr", &self.inventory.service_cidrs)
+        with_flags(
+            &self.cluster.service_cidrs,
+            "--service-cidr",
+            &self.inventory.service_cidrs,
+        )
     }
 
     /// Pods per node: `--pods-per-node`, else the largest `KubeletConfiguration.maxPods` in the
     /// inputs, else Kubernetes' default 110.
     pub fn pods_per_node(&self) -> Effective<u64> {
         if let Some(value) = self.cluster.pods_per_node {
-            return Effective { value, what: "--pods-per-node".to_owned(), loc: None };
+            return Effective {
+                value,
+                what: "--pods-per-node".to_owned(),
+                loc: None,
+            };
         }
         self.inventory
             .max_pods
@@ -144,7 +156,11 @@ impl<'a> Context<'a> {
     /// `maxBlocksPerHost`: the flag, else an IPAMConfig in the inputs (0 means 20), else 20.
     pub fn max_blocks_per_host(&self) -> Effective<u64> {
         if let Some(value) = self.cluster.max_blocks_per_host {
-            return Effective { value, what: "--max-blocks-per-host".to_owned(), loc: None };
+            return Effective {
+                value,
+                what: "--max-blocks-per-host".to_owned(),
+                loc: None,
+            };
         }
         match self.inventory.max_blocks_per_host.first() {
             Some(setting) => Effective {
@@ -167,7 +183,11 @@ impl<'a> Context<'a> {
 fn with_flags(flags: &[ipnet::IpNet], flag: &str, declared: &[CidrFact]) -> Vec<CidrFact> {
     flags
         .iter()
-        .map(|net| CidrFact { net: *net, loc: None, what: flag.to_owned() })
+        .map(|net| CidrFact {
+            net: *net,
+            loc: None,
+            what: flag.to_owned(),
+        })
         .chain(declared.iter().cloned())
         .collect()
 }

@@ -178,12 +178,12 @@ mod tests {
     }
 
     fn run(pools: Vec<Pool>, calico: CalicoVersion) -> Vec<Finding> {
-        let inventory = Inventory { pools, ..Inventory::default() };
+        let inventory = Inventory {
+            pools,
+            ..Inventory::default()
+        };
         let mut out = Vec::new();
-        check(
-            &Context::new(&inventory, calico),
-            &mut out,
-        );
+        check(&Context::new(&inventory, calico), &mut out);
         out
     }
 
