@@ -4,7 +4,7 @@
 //! hundred IPPools (some overlapping), labelled Nodes, an operator Installation and a
 //! calico-node DaemonSet.
 //!
-//! `cargo run --release --example gen_corpus -- OUT_DIR --docs 20000 [--seed 1]`
+//! `cargo run --release --example gen_corpus -- OUT_DIR --docs 20000 [--seed 1] [--per-file 40]`
 //!
 //! The same arguments always produce the same bytes (a fixed xorshift generator, no clock).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -36,11 +36,13 @@ fn main() {
     let mut out = None;
     let mut docs = 10_000usize;
     let mut seed = 1u64;
+    let mut per_file = 40u64;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         match arg.as_str() {
             "--docs" => docs = iter.next().and_then(|v| v.parse().ok()).unwrap_or(docs),
             "--seed" => seed = iter.next().and_then(|v| v.parse().ok()).unwrap_or(seed),
+            "--per-file" => per_file = iter.next().and_then(|v| v.parse().ok()).unwrap_or(per_file),
             other => out = Some(PathBuf::from(other)),
         }
     }
@@ -48,7 +50,7 @@ fn main() {
         eprintln!("usage: gen_corpus OUT_DIR [--docs N] [--seed S]");
         std::process::exit(2);
     };
-    let stats = generate(&out, docs, seed);
+    let stats = generate_with(&out, docs, seed, per_file);
     println!(
         "{} documents in {} files, {} bytes, {} pools under {}",
         stats.documents,
@@ -60,14 +62,19 @@ fn main() {
 }
 
 #[derive(Default)]
-struct Stats {
-    documents: usize,
-    files: usize,
-    bytes: usize,
-    pools: usize,
+pub struct Stats {
+    pub documents: usize,
+    pub files: usize,
+    pub bytes: usize,
+    pub pools: usize,
 }
 
-fn generate(out: &Path, target_docs: usize, seed: u64) -> Stats {
+pub fn generate(out: &Path, target_docs: usize, seed: u64) -> Stats {
+    generate_with(out, target_docs, seed, 40)
+}
+
+/// `per_file`: the most documents one application file holds (files get 1 to `per_file`).
+pub fn generate_with(out: &Path, target_docs: usize, seed: u64, per_file: u64) -> Stats {
     let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     let mut stats = Stats::default();
     let pools = (target_docs / 60).clamp(3, 400);
@@ -121,7 +128,7 @@ fn generate(out: &Path, target_docs: usize, seed: u64) -> Stats {
     while stats.documents < target_docs {
         let namespace = app % namespaces;
         let mut text = String::new();
-        let docs_in_file = 1 + rng.below(40) as usize;
+        let docs_in_file = 1 + rng.below(per_file) as usize;
         for _ in 0..docs_in_file {
             text.push_str("---\n");
             match rng.below(100) {

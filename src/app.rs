@@ -7,6 +7,8 @@ use std::io::{self, IsTerminal, Read, Write};
 
 use clap::{CommandFactory, FromArgMatches};
 
+mod complete;
+
 use crate::cli::{Cli, ColorChoice, Command, ListFormat, OutputFormat, RulesArgs};
 use crate::lint;
 use crate::report::{self, human};
@@ -40,6 +42,11 @@ fn bin_name(argv0: Option<&OsString>) -> String {
 }
 
 pub fn run(args: Vec<OsString>, io: &mut Io<'_>) -> i32 {
+    // Like cobra's, the completion entry point is not a subcommand: it stays out of --help and of
+    // the generated completion scripts, and clap never interprets the words being completed.
+    if args.get(1).is_some_and(|arg| arg == complete::ENTRY) {
+        return complete_command(&args[2..], io);
+    }
     let command = Cli::command().bin_name(bin_name(args.first()));
     let matches = match command.try_get_matches_from(&args) {
         Ok(matches) => matches,
@@ -75,6 +82,7 @@ pub fn run(args: Vec<OsString>, io: &mut Io<'_>) -> i32 {
         Command::Rules(args) => rules_command(&args, io),
         Command::Explain { rule } => explain_command(&rule, io),
         Command::Plan(args) => plan_command(&args, io),
+        Command::Completion { shell } => completion_command(shell, io),
     };
     match result {
         Ok(code) => code,
@@ -152,6 +160,27 @@ fn lint_command(args: crate::cli::LintArgs, io: &mut Io<'_>) -> Result<i32, Fail
             &outcome.sources,
             &outcome.summary,
         ),
+        OutputFormat::Sarif => {
+            let cwd = std::env::current_dir().ok();
+            report::sarif::render(
+                io.stdout,
+                &outcome.findings,
+                &outcome.sources,
+                &report::sarif::Options {
+                    rules: RULES,
+                    cwd: cwd.as_deref(),
+                },
+            )
+        }
+        OutputFormat::Github => {
+            report::github::render(io.stdout, &outcome.findings, &outcome.sources)
+        }
+        OutputFormat::Junit => report::junit::render(
+            io.stdout,
+            &outcome.findings,
+            &outcome.sources,
+            &outcome.problems,
+        ),
     }
     .and_then(|()| io.stdout.flush());
     match written {
@@ -182,7 +211,7 @@ fn rules_command(args: &RulesArgs, io: &mut Io<'_>) -> Result<i32, Failure> {
                     })
                 })
                 .collect();
-            serde_json::to_writer_pretty(&mut *io.stdout, &list).map_err(io::Error::other)?;
+            serde_json::to_writer_pretty(&mut *io.stdout, &list).map_err(io::Error::from)?;
             writeln!(io.stdout)?;
         }
         ListFormat::Human => {
@@ -233,14 +262,52 @@ fn plan_command(args: &crate::cli::PlanArgs, io: &mut Io<'_>) -> Result<i32, Fai
     })
     .map_err(|e| Failure::Report(Box::new(e)))?;
     match args.output {
-        OutputFormat::Human => report::plan::render_human(io.stdout, &plan)?,
-        OutputFormat::Json => report::plan::render_json(io.stdout, &plan)?,
+        ListFormat::Human => report::plan::render_human(io.stdout, &plan)?,
+        ListFormat::Json => report::plan::render_json(io.stdout, &plan)?,
     }
     Ok(if plan.recommended.is_some() {
         EXIT_OK
     } else {
         EXIT_FINDINGS
     })
+}
+
+/// `completion SHELL`: the clap_complete script for the binary called directly. completions/
+/// holds the same scripts, drift-tested.
+fn completion_command(shell: crate::cli::CompletionShell, io: &mut Io<'_>) -> Result<i32, Failure> {
+    use crate::cli::CompletionShell;
+    use clap_complete::Shell;
+    let shell = match shell {
+        CompletionShell::Bash => Shell::Bash,
+        CompletionShell::Zsh => Shell::Zsh,
+        CompletionShell::Fish => Shell::Fish,
+        CompletionShell::Powershell => Shell::PowerShell,
+    };
+    // Not the `kubectl ippool` usage name: the script completes the binary's own name.
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "kubectl-ippool", &mut script);
+    let mut script = String::from_utf8_lossy(&script).into_owned();
+    if shell == Shell::Bash {
+        // clap_complete's bash script names a subcommand's state `kubectl__ippool__subcmd__lint`
+        // where it tracks it and `kubectl__subcmd__ippool__subcmd__lint` where it matches it
+        // (clap-rs/clap#6421, hyphenated bin names), so nothing after a subcommand completed.
+        // A no-op once clap_complete spells both alike.
+        script = script.replace("kubectl__subcmd__ippool", "kubectl__ippool");
+    }
+    io.stdout.write_all(script.as_bytes())?;
+    Ok(EXIT_OK)
+}
+
+/// `__complete WORDS…`: kubectl's plugin completion protocol, for the kubectl_complete-ippool
+/// shim. Always exit 0: kubectl ignores the output of a failing completion command.
+fn complete_command(words: &[OsString], io: &mut Io<'_>) -> i32 {
+    let words: Vec<String> = words
+        .iter()
+        .map(|word| word.to_string_lossy().into_owned())
+        .collect();
+    let completion = complete::complete(&Cli::command(), &words);
+    let _ = io.stdout.write_all(completion.to_protocol().as_bytes());
+    EXIT_OK
 }
 
 /// Convenience for `main`: real stdio.

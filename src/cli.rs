@@ -18,6 +18,8 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+// Parsed once per run: boxing `LintArgs` would save nothing worth its noise.
+#[allow(clippy::large_enum_variant)]
 pub enum Command {
     /// Scan manifest files and directories and report problems with IPPools
     Lint(LintArgs),
@@ -36,6 +38,33 @@ pub enum Command {
         after_long_help = PLAN_AFTER_HELP
     )]
     Plan(PlanArgs),
+    /// Print a shell completion script (bash, zsh, fish or powershell)
+    #[command(long_about = COMPLETION_ABOUT)]
+    Completion {
+        /// The shell to complete in
+        #[arg(value_enum)]
+        shell: CompletionShell,
+    },
+}
+
+const COMPLETION_ABOUT: &str = "Print a shell completion script for `kubectl-ippool` to stdout:
+
+  kubectl-ippool completion bash > ~/.local/share/bash-completion/completions/kubectl-ippool
+  kubectl-ippool completion zsh > \"${fpath[1]}/_kubectl-ippool\"
+  kubectl-ippool completion fish > ~/.config/fish/completions/kubectl-ippool.fish
+  kubectl-ippool completion powershell | Out-String | Invoke-Expression
+
+These complete the binary called directly. For `kubectl ippool <TAB>` (kubectl 1.26 or later), put \
+the kubectl_complete-ippool script (completions/ in the source, or the release archive) on PATH \
+next to the binary: kubectl runs it, and it asks the binary for candidates.";
+
+/// The shells `completion` writes scripts for; `completions/` holds one generated script each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
 }
 
 #[derive(Debug, Args)]
@@ -68,6 +97,10 @@ pub struct LintArgs {
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
 
+    /// Settings file [default: the nearest .ippool-lint.yaml from the working directory upward]
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<String>,
+
     /// Calico release whose rules apply (MAJOR.MINOR, 3.28 to 3.33; default: the newest release)
     #[arg(long, value_name = "X.Y")]
     pub calico_version: Option<String>,
@@ -91,6 +124,11 @@ pub struct LintArgs {
     /// Service CIDR, in addition to those the inputs declare (repeatable)
     #[arg(long, value_name = "CIDR")]
     pub service_cidr: Vec<String>,
+
+    /// Parse every document fully, also those no rule reads (reports their syntax errors too;
+    /// slower on large trees)
+    #[arg(long)]
+    pub no_skip: bool,
 
     /// When to use colors (NO_COLOR is honoured in auto)
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
@@ -144,8 +182,8 @@ pub struct PlanArgs {
     pub max_blocks_per_host: u64,
 
     /// Output format
-    #[arg(short = 'o', long = "output", visible_alias = "format", value_enum, default_value_t = OutputFormat::Human)]
-    pub output: OutputFormat,
+    #[arg(short = 'o', long = "output", visible_alias = "format", value_enum, default_value_t = ListFormat::Human)]
+    pub output: ListFormat,
 }
 
 #[derive(Debug, Args)]
@@ -159,6 +197,9 @@ pub struct RulesArgs {
 pub enum OutputFormat {
     Human,
     Json,
+    Sarif,
+    Github,
+    Junit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

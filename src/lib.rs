@@ -3,9 +3,11 @@
 
 pub mod app;
 pub mod cli;
+pub mod config;
 pub mod lint;
 pub mod manifest;
 pub mod model;
 pub mod report;
 pub mod rules;
 pub mod settings;
+pub mod suppress;

@@ -15,7 +15,9 @@ use crate::model::inventory::Inventory;
 use crate::report::{self, Finding, Location, Summary};
 use crate::rules::Context;
 use crate::rules::invalid_yaml::RULE as INVALID_YAML;
+use crate::rules::unused_suppression::RULE as UNUSED_SUPPRESSION;
 use crate::settings::LintSettings;
+use crate::suppress;
 
 pub struct Outcome {
     pub findings: Vec<Finding>,
@@ -55,7 +57,7 @@ pub fn run(settings: &LintSettings, stdin: &mut dyn Read) -> Result<Outcome, Dis
                 path: input.display().to_owned(),
                 message: error.to_string(),
             })?;
-            Ok(load(input.display(), source, bytes))
+            Ok(load(input.display(), source, bytes, !settings.no_skip))
         })
         .collect();
 
@@ -65,6 +67,7 @@ pub fn run(settings: &LintSettings, stdin: &mut dyn Read) -> Result<Outcome, Dis
     let mut summary = Summary::default();
     let mut patch_files = HashSet::new();
     let mut source_paths = Vec::new();
+    let mut suppressions = Vec::new();
     for result in loaded {
         match result {
             Ok((file, loaded)) => {
@@ -75,6 +78,7 @@ pub fn run(settings: &LintSettings, stdin: &mut dyn Read) -> Result<Outcome, Dis
                 summary.documents += loaded.documents;
                 inventory.merge(loaded.inventory);
                 findings.extend(loaded.findings);
+                suppressions.extend(loaded.suppressions);
             }
             Err(problem) => {
                 // Keep source ids aligned with input order.
@@ -103,7 +107,18 @@ pub fn run(settings: &LintSettings, stdin: &mut dyn Read) -> Result<Outcome, Dis
     for rule in &settings.selected {
         (rule.check)(&ctx, &mut findings);
     }
-    findings.retain(|f| settings.selected.iter().any(|rule| rule.code == f.code));
+    let ran = |code: &str| settings.selected.iter().any(|rule| rule.code == code);
+    findings.retain(|f| ran(f.code));
+    // Suppressed findings are gone before anything counts them.
+    let unused = suppress::apply(&mut findings, &suppressions, &ran);
+    if ran(UNUSED_SUPPRESSION.code) {
+        findings.extend(unused);
+    }
+    for finding in &mut findings {
+        if let Some(&(_, severity)) = settings.severity.iter().find(|(c, _)| *c == finding.code) {
+            finding.severity = severity;
+        }
+    }
     report::sort(&mut findings, &sources);
     summary.count(&findings);
     Ok(Outcome {
@@ -122,7 +137,7 @@ fn read_limited(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
 }
 
 /// Turns one input's bytes into its source and what it declares.
-fn load(name: &str, source: SourceId, bytes: Vec<u8>) -> (SourceFile, Loaded) {
+fn load(name: &str, source: SourceId, bytes: Vec<u8>, skip: bool) -> (SourceFile, Loaded) {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         let finding = INVALID_YAML
             .finding(
@@ -150,6 +165,10 @@ fn load(name: &str, source: SourceId, bytes: Vec<u8>) -> (SourceFile, Loaded) {
         };
         return (file, loaded);
     }
-    let loaded = manifest::load_file(&file, source);
+    let loaded = if skip {
+        manifest::load_file_skipping(&file, source)
+    } else {
+        manifest::load_file(&file, source)
+    };
     (file, loaded)
 }

@@ -1,7 +1,12 @@
-//! Resolves raw command-line arguments into the settings a lint run needs, rejecting what cannot
-//! work (unknown rule, bad version) as usage errors before any file is read.
+//! Resolves raw command-line arguments and the `.ippool-lint.yaml` they lead to into the settings
+//! a lint run needs, rejecting what cannot work (unknown rule, bad version, a wrong configuration
+//! file) as usage errors before any file is read. A flag given replaces the file's value for
+//! that key.
+
+use std::path::Path;
 
 use crate::cli::{ColorChoice, FailOn, LintArgs, OutputFormat};
+use crate::config::{self, Config, ConfigError};
 use crate::model::cidr;
 use crate::model::cluster::ClusterOptions;
 use crate::model::version::CalicoVersion;
@@ -29,6 +34,9 @@ pub enum SettingsError {
         value: String,
         reason: String,
     },
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Config(#[from] ConfigError),
 }
 
 #[derive(Debug)]
@@ -44,15 +52,48 @@ pub struct LintSettings {
     pub calico: CalicoVersion,
     pub cluster: ClusterOptions,
     pub color: ColorChoice,
+    /// Severity overrides from the configuration file, applied after the rules ran.
+    pub severity: Vec<(&'static str, Severity)>,
+    /// The configuration file read, as messages name it.
+    pub config: Option<String>,
+    /// Parse every document, not only those the cheap scan finds relevant.
+    pub no_skip: bool,
 }
 
 impl LintSettings {
+    /// Resolves the arguments with `--config FILE`, else the nearest `.ippool-lint.yaml` from
+    /// the working directory upward, else no configuration file.
     pub fn resolve(args: LintArgs) -> Result<Self, SettingsError> {
+        let config = match &args.config {
+            Some(path) => config::load(Path::new(path), path)?,
+            None => match std::env::current_dir()
+                .ok()
+                .and_then(|cwd| config::discover(&cwd))
+            {
+                Some((path, display)) => config::load(&path, &display)?,
+                None => Config::default(),
+            },
+        };
+        Self::resolve_with(args, config)
+    }
+
+    /// Resolves the arguments over a configuration already read.
+    pub fn resolve_with(args: LintArgs, config: Config) -> Result<Self, SettingsError> {
         let lookup = |name: &String| {
             rules::lookup(name.trim()).ok_or_else(|| SettingsError::UnknownRule(name.clone()))
         };
-        let select: Vec<&Rule> = args.select.iter().map(lookup).collect::<Result<_, _>>()?;
-        let ignore: Vec<&Rule> = args.ignore.iter().map(lookup).collect::<Result<_, _>>()?;
+        let from_flags = |names: &[String]| -> Result<Option<Vec<&'static Rule>>, SettingsError> {
+            if names.is_empty() {
+                return Ok(None);
+            }
+            names.iter().map(lookup).collect::<Result<_, _>>().map(Some)
+        };
+        let select = from_flags(&args.select)?
+            .or(config.select)
+            .unwrap_or_default();
+        let ignore = from_flags(&args.ignore)?
+            .or(config.ignore)
+            .unwrap_or_default();
         let selected = rules::RULES
             .iter()
             .copied()
@@ -66,7 +107,7 @@ impl LintSettings {
             .collect();
         let calico = match &args.calico_version {
             Some(text) => text.parse().map_err(SettingsError::BadVersion)?,
-            None => CalicoVersion::LATEST,
+            None => config.calico_version.unwrap_or(CalicoVersion::LATEST),
         };
         let fail_on = match args.fail_on {
             FailOn::Error => Some(Severity::Error),
@@ -89,11 +130,17 @@ impl LintSettings {
                 .collect::<Result<Vec<_>, _>>()
         };
         let cluster = ClusterOptions {
-            nodes: args.nodes,
-            pods_per_node: args.pods_per_node,
-            max_blocks_per_host: args.max_blocks_per_host,
-            cluster_cidrs: cidrs("--cluster-cidr", &args.cluster_cidr)?,
-            service_cidrs: cidrs("--service-cidr", &args.service_cidr)?,
+            nodes: args.nodes.or(config.nodes),
+            pods_per_node: args.pods_per_node.or(config.pods_per_node),
+            max_blocks_per_host: args.max_blocks_per_host.or(config.max_blocks_per_host),
+            cluster_cidrs: flags_or(
+                cidrs("--cluster-cidr", &args.cluster_cidr)?,
+                config.cluster_cidrs,
+            ),
+            service_cidrs: flags_or(
+                cidrs("--service-cidr", &args.service_cidr)?,
+                config.service_cidrs,
+            ),
         };
         Ok(Self {
             paths: args.paths,
@@ -101,10 +148,116 @@ impl LintSettings {
             fail_on,
             selected,
             include: args.include,
-            exclude: args.exclude,
+            exclude: flags_or(args.exclude, config.exclude),
             calico,
             cluster,
             color: args.color,
+            no_skip: args.no_skip,
+            severity: config
+                .severity
+                .iter()
+                .map(|(rule, severity)| (rule.code, *severity))
+                .collect(),
+            config: config.path,
         })
+    }
+}
+
+/// A repeatable flag given replaces the configuration file's list.
+fn flags_or<T>(flags: Vec<T>, config: Option<Vec<T>>) -> Vec<T> {
+    if flags.is_empty() {
+        config.unwrap_or_default()
+    } else {
+        flags
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::cli::{Cli, Command};
+
+    fn resolve(flags: &[&str], config: &str) -> LintSettings {
+        let cli = Cli::try_parse_from(["kubectl-ippool", "lint"].iter().chain(flags)).unwrap();
+        let Command::Lint(args) = cli.command else {
+            unreachable!()
+        };
+        let config = config::parse(config, ".ippool-lint.yaml").unwrap();
+        LintSettings::resolve_with(args, config).unwrap()
+    }
+
+    const CONFIG: &str = "select: [IPP101, IPP103]\nignore: [IPP103]\nseverity: {IPP101: \
+                          warning}\nexclude: [vendor]\nnodes: 3\npodsPerNode: 64\n\
+                          maxBlocksPerHost: 2\nclusterCIDRs: [10.244.0.0/16]\nserviceCIDRs: \
+                          [10.96.0.0/12]\ncalicoVersion: \"3.30\"\n";
+
+    #[test]
+    fn the_config_fills_what_no_flag_gives() {
+        let settings = resolve(&[], CONFIG);
+        let codes: Vec<_> = settings.selected.iter().map(|r| r.code).collect();
+        assert_eq!(codes, ["IPP000", "IPP101"]);
+        assert_eq!(settings.severity, [("IPP101", Severity::Warning)]);
+        assert_eq!(settings.exclude, ["vendor"]);
+        assert_eq!(settings.calico, CalicoVersion::new(3, 30));
+        assert_eq!(settings.cluster.nodes, Some(3));
+        assert_eq!(settings.cluster.pods_per_node, Some(64));
+        assert_eq!(settings.cluster.max_blocks_per_host, Some(2));
+        assert_eq!(
+            settings.cluster.cluster_cidrs[0].to_string(),
+            "10.244.0.0/16"
+        );
+        assert_eq!(
+            settings.cluster.service_cidrs[0].to_string(),
+            "10.96.0.0/12"
+        );
+        assert_eq!(settings.config.as_deref(), Some(".ippool-lint.yaml"));
+    }
+
+    #[test]
+    fn a_flag_replaces_the_config_value_of_its_key() {
+        let settings = resolve(
+            &[
+                "--select",
+                "IPP002",
+                "--exclude",
+                "other",
+                "--nodes",
+                "7",
+                "--pods-per-node",
+                "30",
+                "--max-blocks-per-host",
+                "5",
+                "--cluster-cidr",
+                "10.0.0.0/8",
+                "--service-cidr",
+                "172.16.0.0/12",
+                "--calico-version",
+                "3.31",
+            ],
+            CONFIG,
+        );
+        let codes: Vec<_> = settings.selected.iter().map(|r| r.code).collect();
+        assert_eq!(codes, ["IPP000", "IPP002"]);
+        assert_eq!(settings.exclude, ["other"]);
+        assert_eq!(settings.calico, CalicoVersion::new(3, 31));
+        assert_eq!(settings.cluster.nodes, Some(7));
+        assert_eq!(settings.cluster.pods_per_node, Some(30));
+        assert_eq!(settings.cluster.max_blocks_per_host, Some(5));
+        assert_eq!(settings.cluster.cluster_cidrs[0].to_string(), "10.0.0.0/8");
+        assert_eq!(
+            settings.cluster.service_cidrs[0].to_string(),
+            "172.16.0.0/12"
+        );
+    }
+
+    #[test]
+    fn no_config_means_every_rule_and_the_defaults() {
+        let settings = resolve(&[], "");
+        assert_eq!(settings.selected.len(), rules::RULES.len());
+        assert_eq!(settings.calico, CalicoVersion::LATEST);
+        assert_eq!(settings.cluster, ClusterOptions::default());
+        assert!(settings.severity.is_empty());
     }
 }

@@ -18,49 +18,55 @@ spec:
 ";
 
 /// Lints `name` (written with `content`) next to a canary file with a known finding, and
-/// returns the diagnostics of the hostile file. The canary proves the run went on.
+/// returns the diagnostics of the hostile file. The canary proves the run went on. Each input
+/// goes through both paths: the default one, where the cheap scan may skip documents no rule
+/// reads, and `--no-skip`, which parses everything; the full parse's diagnostics are returned.
 fn lint_beside_canary(name: &str, content: &[u8]) -> Vec<Value> {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join(name), content).unwrap();
     fs::write(dir.path().join("zz-canary.yaml"), POOL_WITH_HOST_BITS).unwrap();
-    let output = Command::cargo_bin("kubectl-ippool")
-        .unwrap()
-        .arg("lint")
-        .arg(dir.path())
-        .arg(dir.path().join(name))
-        .args(["-o", "json"])
-        .timeout(std::time::Duration::from_secs(120))
-        .output()
-        .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "stderr: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(
-        output.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
-    let diagnostics = report["diagnostics"].as_array().unwrap().clone();
-    assert!(
-        diagnostics.iter().any(|d| d["code"] == "IPP002"
-            && d["location"]["path"]
-                .as_str()
-                .unwrap()
-                .ends_with("zz-canary.yaml")),
-        "the canary was not linted: {diagnostics:#?}"
-    );
-    diagnostics
-        .into_iter()
-        .filter(|d| {
-            Path::new(d["location"]["path"].as_str().unwrap_or_default())
-                .file_name()
-                .is_some_and(|f| f == name)
-        })
-        .collect()
+    let mut full = Vec::new();
+    for extra in [None, Some("--no-skip")] {
+        let output = Command::cargo_bin("kubectl-ippool")
+            .unwrap()
+            .arg("lint")
+            .arg(dir.path())
+            .args(["-o", "json"])
+            .args(extra)
+            .timeout(std::time::Duration::from_secs(120))
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "stderr: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(
+            output.stderr.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+        let diagnostics = report["diagnostics"].as_array().unwrap().clone();
+        assert!(
+            diagnostics.iter().any(|d| d["code"] == "IPP002"
+                && d["location"]["path"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("zz-canary.yaml")),
+            "the canary was not linted: {diagnostics:#?}"
+        );
+        full = diagnostics
+            .into_iter()
+            .filter(|d| {
+                Path::new(d["location"]["path"].as_str().unwrap_or_default())
+                    .file_name()
+                    .is_some_and(|f| f == name)
+            })
+            .collect();
+    }
+    full
 }
 
 fn single_ipp000(diagnostics: &[Value]) -> &Value {
@@ -231,4 +237,30 @@ fn list_items_are_linted() {
     let finding = diagnostics.iter().find(|d| d["code"] == "IPP002").unwrap();
     assert_eq!(finding["location"]["line"], 9);
     assert_eq!(finding["location"]["object"], "IPPool/in-list");
+}
+
+/// The default run parses only documents some rule reads: a syntax error in a ConfigMap is
+/// `--no-skip`'s to report (README, "How it works").
+#[test]
+fn skipped_documents_are_not_parsed_unless_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata: [unclosed\n";
+    fs::write(dir.path().join("broken.yaml"), broken).unwrap();
+    let run = |extra: &[&str]| {
+        let output = Command::cargo_bin("kubectl-ippool")
+            .unwrap()
+            .arg("lint")
+            .arg(dir.path())
+            .args(["-o", "json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+        (
+            output.status.code(),
+            report["diagnostics"].as_array().unwrap().len(),
+        )
+    };
+    assert_eq!(run(&[]), (Some(0), 0));
+    assert_eq!(run(&["--no-skip"]), (Some(1), 1));
 }

@@ -8,6 +8,7 @@ pub mod discover;
 pub mod extract;
 pub mod kustomize;
 pub mod pool_sources;
+pub mod relevance;
 pub mod source;
 pub mod yaml;
 
@@ -32,6 +33,9 @@ pub struct Loaded {
     pub documents: usize,
     /// Files this file lists as kustomize patches (partial objects).
     pub patch_files: Vec<std::path::PathBuf>,
+    /// `# ippool-lint: ignore` comments and `ippool.lint/ignore` annotations, applied to the
+    /// findings once the rules ran.
+    pub suppressions: Vec<crate::suppress::Suppression>,
 }
 
 /// Decodes raw bytes, refusing binary and non-UTF-8 content with a finding at the first bad byte.
@@ -76,11 +80,25 @@ pub fn decode(source: SourceId, bytes: Vec<u8>) -> (String, Option<Finding>) {
     }
 }
 
-/// Parses one file's text and extracts every object the rules need.
+/// Parses every document of one file and extracts every object the rules need.
 pub fn load_file(file: &SourceFile, source: SourceId) -> Loaded {
+    load(file, source, false)
+}
+
+/// Like [`load_file`], but documents that matter to no rule (decided by [`relevance`]'s cheap
+/// scan) are counted, not parsed.
+pub fn load_file_skipping(file: &SourceFile, source: SourceId) -> Loaded {
+    load(file, source, true)
+}
+
+fn load(file: &SourceFile, source: SourceId, skip: bool) -> Loaded {
     let mut loaded = Loaded::default();
     let text: &str = &file.text;
-    let parsed = yaml::parse(text, &Limits::default());
+    let parsed = if skip {
+        parse_relevant(text, &mut loaded.documents)
+    } else {
+        yaml::parse(text, &Limits::default())
+    };
     for error in &parsed.errors {
         loaded.findings.push(
             INVALID_YAML
@@ -108,6 +126,12 @@ pub fn load_file(file: &SourceFile, source: SourceId) -> Loaded {
             cluster_facts::read(&reader, object, &mut loaded.inventory);
             annotation_sites::read(&reader, object, &mut loaded.inventory);
             pool_sources::read_object(&reader, object, &mut loaded.inventory);
+            crate::suppress::read_object(
+                &reader,
+                object,
+                &mut loaded.suppressions,
+                &mut loaded.findings,
+            );
         }
         // Files that are not Kubernetes objects: kubespray group_vars.
         if let Some(root) = document.root()
@@ -117,6 +141,13 @@ pub fn load_file(file: &SourceFile, source: SourceId) -> Loaded {
             pool_sources::read_vars(&reader, root, &mut loaded.inventory);
         }
     }
+    crate::suppress::read_comments(
+        source,
+        text,
+        &parsed,
+        &mut loaded.suppressions,
+        &mut loaded.findings,
+    );
     // Duplicate keys: kubectl's strict field validation rejects them in Kubernetes objects;
     // elsewhere (Ansible vars, Helm values) they are someone else's business.
     for (first, second, key) in &parsed.duplicate_keys {
@@ -142,4 +173,33 @@ pub fn load_file(file: &SourceFile, source: SourceId) -> Loaded {
         );
     }
     loaded
+}
+
+/// Parses only the documents the cheap scan marks relevant, and counts the others as the parser
+/// would have.
+fn parse_relevant(text: &str, documents: &mut usize) -> yaml::Parsed {
+    let chunks = relevance::chunks(text);
+    if chunks.iter().all(|chunk| chunk.relevant) {
+        return yaml::parse(text, &Limits::default());
+    }
+    let mut parsed = yaml::Parsed::default();
+    let limits = Limits::default();
+    let mut run: Option<std::ops::Range<usize>> = None;
+    for chunk in &chunks {
+        if chunk.relevant {
+            // Neighbouring relevant documents are parsed in one call.
+            run = Some(run.map_or(chunk.range.clone(), |r| r.start..chunk.range.end));
+            continue;
+        }
+        if chunk.is_document {
+            *documents += 1;
+        }
+        if let Some(range) = run.take() {
+            yaml::parse_range_into(text, range, &limits, &mut parsed);
+        }
+    }
+    if let Some(range) = run {
+        yaml::parse_range_into(text, range, &limits, &mut parsed);
+    }
+    parsed
 }

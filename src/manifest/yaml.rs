@@ -107,11 +107,27 @@ pub struct Parsed {
 /// Parses every document of `text`. Never panics; errors are collected in [`Parsed::errors`].
 pub fn parse(text: &str, limits: &Limits) -> Parsed {
     let mut out = Parsed::default();
-    let ascii = text.is_ascii();
+    parse_range_into(text, 0..text.len(), limits, &mut out);
+    out
+}
+
+/// Parses the documents in `text[range]` (which must start at a document boundary), appending
+/// them to `out` with spans in `text`'s coordinates. Lets the loader parse only the documents
+/// that matter without copying them out.
+pub fn parse_range_into(
+    text: &str,
+    range: std::ops::Range<usize>,
+    limits: &Limits,
+    out: &mut Parsed,
+) {
+    let Some(text) = text.get(..range.end) else {
+        return;
+    };
+    let ascii = text.get(range.start..).is_some_and(str::is_ascii);
     let mut budget = limits.max_nodes;
-    let mut base = 0usize;
+    let mut base = range.start;
     loop {
-        match parse_slice(text, base, ascii, limits, &mut budget, &mut out) {
+        match parse_slice(text, base, ascii, limits, &mut budget, out) {
             Outcome::Done => break,
             Outcome::Recover {
                 error_at,
@@ -122,7 +138,6 @@ pub fn parse(text: &str, limits: &Limits) -> Parsed {
             },
         }
     }
-    out
 }
 
 enum Outcome {

@@ -2,9 +2,12 @@
 //! sources they point into and the run summary, never a rule's internals; each writes to a
 //! `&mut dyn Write` so the binary decides where output goes.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
 pub mod plan;
+pub mod sarif;
 
 use std::fmt;
 

@@ -174,7 +174,7 @@ pub fn render_json(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
         note: plan.note.as_deref(),
         suggested_cidr: plan.suggested_cidr.map(|net| net.to_string()),
     };
-    serde_json::to_writer_pretty(&mut *out, &wire).map_err(io::Error::other)?;
+    serde_json::to_writer_pretty(&mut *out, &wire).map_err(io::Error::from)?;
     writeln!(out)
 }
 

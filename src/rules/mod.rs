@@ -80,6 +80,7 @@ pub mod selector;
 pub mod tunnel_namespace_selector;
 pub mod unknown_field;
 pub mod unknown_pool;
+pub mod unused_suppression;
 pub mod wrong_field_type;
 
 static NO_CLUSTER_OPTIONS: ClusterOptions = ClusterOptions::NONE;
@@ -279,6 +280,7 @@ pub static RULES: &[&Rule] = &[
     &annotation_on_wrong_object::RULE,
     &invalid_calico_node_env::RULE,
     &invalid_installation_pool::RULE,
+    &unused_suppression::RULE,
 ];
 
 /// A finding's location at a place inside a pool's declaration.

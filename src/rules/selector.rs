@@ -61,10 +61,10 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             check_one(ctx, pool, "nodeSelector", selector, out);
         }
         // Before 3.31 namespaceSelector is not an IPPool field (IPP016 reports it).
-        if ctx.calico.at_least(3, 31) {
-            if let Some(selector) = pool.namespace_selector.spanned() {
-                check_one(ctx, pool, "namespaceSelector", selector, out);
-            }
+        if ctx.calico.at_least(3, 31)
+            && let Some(selector) = pool.namespace_selector.spanned()
+        {
+            check_one(ctx, pool, "namespaceSelector", selector, out);
         }
     }
 }
@@ -127,21 +127,21 @@ fn check_one(
         );
     }
 
-    if ctx.calico.at_least(3, 31) {
-        if let Some(start) = text.find("global(") {
-            let at = selector.loc_within(text, start, start + "global(".len());
-            out.push(
-                RULE.finding(
-                    format!(
-                        "{name} has {field} {} that uses global(), which Calico 3.31+ rejects in IPPool selectors",
-                        short(text)
-                    ),
-                    at_pool(pool, at),
-                )
-                .with_label("global() is not valid here")
-                .with_help("use all() to select everything"),
-            );
-        }
+    if ctx.calico.at_least(3, 31)
+        && let Some(start) = text.find("global(")
+    {
+        let at = selector.loc_within(text, start, start + "global(".len());
+        out.push(
+            RULE.finding(
+                format!(
+                    "{name} has {field} {} that uses global(), which Calico 3.31+ rejects in IPPool selectors",
+                    short(text)
+                ),
+                at_pool(pool, at),
+            )
+            .with_label("global() is not valid here")
+            .with_help("use all() to select everything"),
+        );
     }
 
     let length = text.chars().count();
@@ -170,10 +170,11 @@ fn check_one(
 /// so the tag is the `tag.len()` bytes before it. Otherwise the value.
 fn tag_loc(selector: &Spanned<SelectorField>, tag: &str) -> crate::manifest::source::Loc {
     let mut loc = selector.loc;
-    if selector.value.text.is_empty() && loc.span.start == loc.span.end {
-        if let Some(start) = loc.span.start.checked_sub(tag.len()) {
-            loc.span.start = start;
-        }
+    if selector.value.text.is_empty()
+        && loc.span.start == loc.span.end
+        && let Some(start) = loc.span.start.checked_sub(tag.len())
+    {
+        loc.span.start = start;
     }
     loc
 }

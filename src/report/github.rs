@@ -1,0 +1,126 @@
+//! `-o github`: one GitHub Actions workflow command per finding (`::error file=…,line=…::message`),
+//! which the runner turns into an annotation on the file and line. Nothing else is printed: the
+//! runner would show any other line in the log only, and a summary would be noise there.
+
+use std::io::{self, Write};
+
+use super::{Finding, Severity, position};
+use crate::manifest::source::SourceMap;
+
+pub fn render(out: &mut dyn Write, findings: &[Finding], sources: &SourceMap) -> io::Result<()> {
+    for finding in findings {
+        writeln!(out, "{}", command(finding, sources))?;
+    }
+    Ok(())
+}
+
+fn command(finding: &Finding, sources: &SourceMap) -> String {
+    let name = match finding.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "notice",
+    };
+    let mut properties = Vec::new();
+    let position = finding
+        .location
+        .loc
+        .as_ref()
+        .and_then(|loc| position(sources, loc));
+    if let Some(position) = &position {
+        properties.push(("file", position.path.to_owned()));
+        properties.push(("line", position.start.line.to_string()));
+        properties.push(("col", position.start.column.to_string()));
+        properties.push(("endLine", position.end.line.to_string()));
+        properties.push(("endColumn", position.end.column.to_string()));
+    }
+    properties.push(("title", format!("{} {}", finding.code, finding.rule)));
+    let properties: Vec<String> = properties
+        .into_iter()
+        .map(|(key, value)| format!("{key}={}", escape_property(&value)))
+        .collect();
+
+    let mut message = match (&finding.location.object, &position) {
+        // Without a file the annotation has no place: name the object instead.
+        (Some(object), None) => format!("{object}: {}", finding.message),
+        _ => finding.message.clone(),
+    };
+    if let Some(help) = &finding.help {
+        message.push_str("\nhelp: ");
+        message.push_str(help);
+    }
+    format!(
+        "::{name} {}::{}",
+        properties.join(","),
+        escape_data(&message)
+    )
+}
+
+/// What `@actions/core` does to a command's message (`escapeData`).
+pub fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// What `@actions/core` does to a property value (`escapeProperty`).
+pub fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::source::{Loc, SourceFile, Span};
+    use crate::report::{Finding, Location};
+
+    fn finding(severity: Severity, location: Location) -> Finding {
+        Finding {
+            code: "IPP101",
+            rule: "overlapping-pools",
+            severity,
+            message: "100% of a:b, c\r\nnext line".to_owned(),
+            location,
+            label: None,
+            related: Vec::new(),
+            help: Some("fix: this, now".to_owned()),
+        }
+    }
+
+    #[test]
+    fn escapes_like_the_actions_toolkit() {
+        assert_eq!(escape_data("a%b\r\nc:d,e"), "a%25b%0D%0Ac:d,e");
+        assert_eq!(escape_property("a%b\r\nc:d,e"), "a%25b%0D%0Ac%3Ad%2Ce");
+        // `%` first, so the escapes themselves are not escaped again.
+        assert_eq!(escape_data("%0A"), "%250A");
+    }
+
+    #[test]
+    fn a_finding_is_one_command_line_with_the_help_on_a_new_line() {
+        let mut sources = SourceMap::default();
+        let source = sources.add(SourceFile::new("dir,1/a:b.yaml", "spec:\n  cidr: x\n"));
+        let location = Location::at(Loc::new(source, Span { start: 14, end: 15 }), None);
+        assert_eq!(
+            command(&finding(Severity::Error, location), &sources),
+            "::error file=dir%2C1/a%3Ab.yaml,line=2,col=9,endLine=2,endColumn=10,\
+             title=IPP101 overlapping-pools::100%25 of a:b, c%0D%0Anext line%0Ahelp: fix: this, now"
+        );
+    }
+
+    #[test]
+    fn severities_map_to_error_warning_notice_and_objects_stand_in_for_files() {
+        let sources = SourceMap::default();
+        let live = Location {
+            loc: None,
+            object: Some("IPPool/default-ipv4-ippool".to_owned()),
+        };
+        let line = command(&finding(Severity::Info, live.clone()), &sources);
+        assert!(
+            line.starts_with(
+                "::notice title=IPP101 overlapping-pools::IPPool/default-ipv4-ippool: 100%25"
+            ),
+            "{line}"
+        );
+        let line = command(&finding(Severity::Warning, live), &sources);
+        assert!(line.starts_with("::warning title="), "{line}");
+    }
+}
