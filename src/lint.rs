@@ -1,7 +1,7 @@
 //! One lint run: discover the inputs, read and load them in parallel, run the selected rules over
 //! the merged inventory, and hand back sorted findings. No output here.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -57,7 +57,14 @@ pub fn run(settings: &LintSettings, stdin: &mut dyn Read) -> Result<Outcome, Dis
                 path: input.display().to_owned(),
                 message: error.to_string(),
             })?;
-            Ok(load(input.display(), source, bytes, !settings.no_skip))
+            let (file, loaded) = load(input.display(), source, bytes, !settings.no_skip);
+            // Only facts and spans stay in memory; the text of a file a finding points into is
+            // read again for the report (stdin cannot be, so its text stays).
+            let file = match input {
+                Input::Stdin => file,
+                Input::File { .. } => SourceFile::new(file.name.clone(), ""),
+            };
+            Ok((file, loaded))
         })
         .collect();
 
@@ -119,6 +126,7 @@ pub fn run(settings: &LintSettings, stdin: &mut dyn Read) -> Result<Outcome, Dis
             finding.severity = severity;
         }
     }
+    reload_sources(&findings, &inputs, &mut sources);
     report::sort(&mut findings, &sources);
     summary.count(&findings);
     Ok(Outcome {
@@ -127,6 +135,29 @@ pub fn run(settings: &LintSettings, stdin: &mut dyn Read) -> Result<Outcome, Dis
         summary,
         problems,
     })
+}
+
+/// Reads again the files the findings point into (primary or related), whose text was dropped
+/// after loading. A file that changed or vanished meanwhile keeps an empty text; its positions
+/// then clamp to the start.
+fn reload_sources(findings: &[Finding], inputs: &[Input], sources: &mut SourceMap) {
+    let referenced: BTreeSet<SourceId> = findings
+        .iter()
+        .flat_map(|f| std::iter::once(&f.location).chain(f.related.iter().map(|r| &r.location)))
+        .filter_map(|location| location.loc.map(|loc| loc.source))
+        .collect();
+    for id in referenced {
+        let Some(Input::File { display, path }) = inputs.get(id as usize) else {
+            continue;
+        };
+        if sources.get(id).is_some_and(|file| !file.text.is_empty()) {
+            continue;
+        }
+        if let Ok(bytes) = read_limited(path) {
+            let (text, _) = manifest::decode(id, bytes);
+            sources.replace(id, SourceFile::new(display.clone(), text));
+        }
+    }
 }
 
 fn read_limited(path: &std::path::Path) -> std::io::Result<Vec<u8>> {

@@ -42,7 +42,7 @@ pub struct Loaded {
 /// Returns the text to keep for display (lossy where the bytes are not UTF-8) and whether it can
 /// be parsed.
 pub fn decode(source: SourceId, bytes: Vec<u8>) -> (String, Option<Finding>) {
-    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+    if let Some(nul) = memchr::memchr(0, &bytes) {
         let text = String::from_utf8_lossy(&bytes[..nul]).into_owned();
         let at = text.len();
         let finding = INVALID_YAML

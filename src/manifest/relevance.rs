@@ -74,16 +74,11 @@ pub fn chunks(text: &str) -> Vec<Chunk> {
     }
     let bytes = text.as_bytes();
     let mut starts = vec![0];
-    let mut line = 0;
-    while line < bytes.len() {
-        if line > 0 && is_marker(bytes, line) {
-            starts.push(line);
-        }
-        line = match memchr_newline(&bytes[line..]) {
-            Some(offset) => line + offset + 1,
-            None => bytes.len(),
-        };
-    }
+    starts.extend(
+        memchr::memmem::find_iter(bytes, b"\n---")
+            .map(|newline| newline + 1)
+            .filter(|&line| is_marker(bytes, line)),
+    );
     starts.push(bytes.len());
     starts
         .windows(2)
@@ -97,10 +92,6 @@ pub fn chunks(text: &str) -> Vec<Chunk> {
             }
         })
         .collect()
-}
-
-fn memchr_newline(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == b'\n')
 }
 
 /// `---` at the start of a line, followed by a blank, a line end or the end of the text.
@@ -131,11 +122,15 @@ fn is_relevant(piece: &str) -> bool {
 
 /// The value of a `kind:` key written at column 0, without quotes or a trailing comment.
 fn top_level_kind(piece: &str) -> Option<&str> {
-    piece.lines().find_map(|line| {
-        let value = line.strip_prefix("kind:")?;
-        let value = value.split(" #").next().unwrap_or(value).trim();
-        Some(value.trim_matches(|c| c == '"' || c == '\''))
-    })
+    let start = if piece.starts_with("kind:") {
+        0
+    } else {
+        memchr::memmem::find(piece.as_bytes(), b"\nkind:")? + 1
+    };
+    let rest = piece.get(start + "kind:".len()..)?;
+    let line = rest.split('\n').next().unwrap_or(rest);
+    let value = line.split(" #").next().unwrap_or(line).trim();
+    Some(value.trim_matches(|c| c == '"' || c == '\''))
 }
 
 #[cfg(test)]

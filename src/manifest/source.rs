@@ -2,7 +2,7 @@
 //! is) to the 1-based line and Unicode-scalar column that users and CI annotations see. It knows
 //! nothing of YAML or rules.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 pub use super::yaml::Span;
 
@@ -28,7 +28,8 @@ pub struct SourceFile {
     /// The path as the user should see it: the command-line argument joined with the path below it.
     pub name: String,
     pub text: Arc<str>,
-    line_starts: Vec<usize>,
+    /// Built on the first position asked for: most files of a large run are never reported on.
+    line_starts: OnceLock<Vec<usize>>,
 }
 
 /// A 1-based line and column; the column counts Unicode scalar values, as CONTRACT §4 says.
@@ -40,14 +41,10 @@ pub struct LineCol {
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
-        let text = text.into();
-        let line_starts = std::iter::once(0)
-            .chain(memchr_newlines(text.as_bytes()))
-            .collect();
         Self {
             name: name.into(),
-            text,
-            line_starts,
+            text: text.into(),
+            line_starts: OnceLock::new(),
         }
     }
 
@@ -55,8 +52,13 @@ impl SourceFile {
     /// multi-byte character count as that character.
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());
-        let line_index = self.line_starts.partition_point(|&start| start <= offset) - 1;
-        let line_start = self.line_starts[line_index];
+        let line_starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1))
+                .collect()
+        });
+        let line_index = line_starts.partition_point(|&start| start <= offset) - 1;
+        let line_start = line_starts[line_index];
         let before = &self.text.as_bytes()[line_start..offset];
         let column = if before.is_ascii() {
             before.len()
@@ -71,14 +73,6 @@ impl SourceFile {
     }
 }
 
-fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes
-        .iter()
-        .enumerate()
-        .filter(|&(_, &b)| b == b'\n')
-        .map(|(i, _)| i + 1)
-}
-
 /// Every source a run has read, addressed by [`SourceId`].
 #[derive(Debug, Default)]
 pub struct SourceMap {
@@ -89,6 +83,13 @@ impl SourceMap {
     pub fn add(&mut self, file: SourceFile) -> SourceId {
         self.files.push(Arc::new(file));
         SourceId::try_from(self.files.len() - 1).unwrap_or(SourceId::MAX)
+    }
+
+    /// Puts a file's text back (see `lint::reload_sources`).
+    pub fn replace(&mut self, id: SourceId, file: SourceFile) {
+        if let Some(slot) = self.files.get_mut(id as usize) {
+            *slot = Arc::new(file);
+        }
     }
 
     pub fn get(&self, id: SourceId) -> Option<&Arc<SourceFile>> {

@@ -27,6 +27,32 @@ pub struct Inventory {
 }
 
 impl Inventory {
+    /// Nothing a rule could read or point at.
+    pub fn is_empty(&self) -> bool {
+        let Inventory {
+            pools,
+            nodes,
+            namespaces,
+            annotation_sites,
+            cluster_cidrs,
+            service_cidrs,
+            max_pods,
+            max_blocks_per_host,
+            strict_affinity,
+            sources,
+        } = self;
+        pools.is_empty()
+            && nodes.is_empty()
+            && namespaces.is_empty()
+            && annotation_sites.is_empty()
+            && cluster_cidrs.is_empty()
+            && service_cidrs.is_empty()
+            && max_pods.is_empty()
+            && max_blocks_per_host.is_empty()
+            && strict_affinity.is_empty()
+            && sources.is_empty()
+    }
+
     pub fn merge(&mut self, other: Inventory) {
         let Inventory {
             pools,

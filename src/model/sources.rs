@@ -24,6 +24,15 @@ pub struct SourceFacts {
 }
 
 impl SourceFacts {
+    pub fn is_empty(&self) -> bool {
+        let SourceFacts {
+            installations,
+            calico_node,
+            kubespray,
+        } = self;
+        installations.is_empty() && calico_node.is_empty() && kubespray.is_empty()
+    }
+
     pub fn merge(&mut self, other: SourceFacts) {
         let SourceFacts {
             installations,
