@@ -57,14 +57,16 @@ pub fn run(settings: &LintSettings, stdin: &mut dyn Read) -> Result<Outcome, Dis
                 path: input.display().to_owned(),
                 message: error.to_string(),
             })?;
-            let (file, loaded) = load(input.display(), source, bytes, !settings.no_skip);
             // Only facts and spans stay in memory; the text of a file a finding points into is
             // read again for the report (stdin cannot be, so its text stays).
-            let file = match input {
-                Input::Stdin => file,
-                Input::File { .. } => SourceFile::new(file.name.clone(), ""),
-            };
-            Ok((file, loaded))
+            let keep_text = matches!(input, Input::Stdin);
+            Ok(load(
+                input.display(),
+                source,
+                bytes,
+                !settings.no_skip,
+                keep_text,
+            ))
         })
         .collect();
 
@@ -167,8 +169,15 @@ fn read_limited(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Turns one input's bytes into its source and what it declares.
-fn load(name: &str, source: SourceId, bytes: Vec<u8>, skip: bool) -> (SourceFile, Loaded) {
+/// Turns one input's bytes into its source and what it declares; the source keeps its text only
+/// when `keep_text`.
+fn load(
+    name: &str,
+    source: SourceId,
+    bytes: Vec<u8>,
+    skip: bool,
+    keep_text: bool,
+) -> (SourceFile, Loaded) {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         let finding = INVALID_YAML
             .finding(
@@ -188,18 +197,17 @@ fn load(name: &str, source: SourceId, bytes: Vec<u8>, skip: bool) -> (SourceFile
         return (SourceFile::new(name, ""), loaded);
     }
     let (text, refused) = manifest::decode(source, bytes);
-    let file = SourceFile::new(name, text);
-    if let Some(finding) = refused {
-        let loaded = Loaded {
+    let loaded = match refused {
+        Some(finding) => Loaded {
             findings: vec![finding],
             ..Loaded::default()
-        };
-        return (file, loaded);
-    }
-    let loaded = if skip {
-        manifest::load_file_skipping(&file, source)
+        },
+        None => manifest::load_text(name, &text, source, skip),
+    };
+    let file = if keep_text {
+        SourceFile::new(name, text)
     } else {
-        manifest::load_file(&file, source)
+        SourceFile::new(name, "")
     };
     (file, loaded)
 }

@@ -26,13 +26,9 @@ const TEMPLATE_PATH: &str = "spec.template.metadata.annotations";
 const CRONJOB_TEMPLATE_PATH: &str = "spec.jobTemplate.spec.template.metadata.annotations";
 
 pub fn read(reader: &Reader<'_>, object: NodeRef<'_>, inventory: &mut Inventory) {
-    let (Some(api_version), Some(kind)) = (
-        object.get("apiVersion").and_then(|n| n.as_str()),
-        object.get("kind").and_then(|n| n.as_str()),
-    ) else {
+    let Some((group, kind)) = super::extract::group_and_kind(object) else {
         return;
     };
-    let group = api_version.split_once('/').map_or("", |(group, _)| group);
     let metadata = object.get("metadata");
     let name = metadata
         .and_then(|m| m.get("name").or_else(|| m.get("generateName")))

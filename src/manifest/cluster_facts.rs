@@ -14,13 +14,9 @@ use crate::model::inventory::Inventory;
 const KUBEADM_DEFAULT_SERVICE_SUBNET: &str = "10.96.0.0/12";
 
 pub fn read(reader: &Reader<'_>, object: NodeRef<'_>, inventory: &mut Inventory) {
-    let (Some(api_version), Some(kind)) = (
-        object.get("apiVersion").and_then(|n| n.as_str()),
-        object.get("kind").and_then(|n| n.as_str()),
-    ) else {
+    let Some((group, kind)) = super::extract::group_and_kind(object) else {
         return;
     };
-    let group = api_version.split_once('/').map_or("", |(group, _)| group);
     match (group, kind) {
         ("", "Node") => {
             if let Some((name, loc)) = name_of(reader, object) {

@@ -223,6 +223,14 @@ impl Reader<'_> {
     }
 }
 
+/// An object's API group (empty for the core group) and kind, when both are written.
+pub fn group_and_kind<'a>(object: NodeRef<'a>) -> Option<(&'a str, &'a str)> {
+    let api_version = object.get("apiVersion")?.as_str()?;
+    let kind = object.get("kind")?.as_str()?;
+    let group = api_version.split_once('/').map_or("", |(group, _)| group);
+    Some((group, kind))
+}
+
 /// How a value reads in a message: `string "26"`, `integer 26`, `boolean true`, `a list`.
 pub fn describe(node: NodeRef<'_>) -> String {
     let raw = node.as_str().unwrap_or_default();

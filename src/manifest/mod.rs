@@ -82,18 +82,19 @@ pub fn decode(source: SourceId, bytes: Vec<u8>) -> (String, Option<Finding>) {
 
 /// Parses every document of one file and extracts every object the rules need.
 pub fn load_file(file: &SourceFile, source: SourceId) -> Loaded {
-    load(file, source, false)
+    load_text(&file.name, &file.text, source, false)
 }
 
 /// Like [`load_file`], but documents that matter to no rule (decided by [`relevance`]'s cheap
 /// scan) are counted, not parsed.
 pub fn load_file_skipping(file: &SourceFile, source: SourceId) -> Loaded {
-    load(file, source, true)
+    load_text(&file.name, &file.text, source, true)
 }
 
-fn load(file: &SourceFile, source: SourceId, skip: bool) -> Loaded {
+/// The loader proper, on a file's name (as reported) and text; `skip` as in
+/// [`load_file_skipping`].
+pub fn load_text(name: &str, text: &str, source: SourceId, skip: bool) -> Loaded {
     let mut loaded = Loaded::default();
-    let text: &str = &file.text;
     let parsed = if skip {
         parse_relevant(text, &mut loaded.documents)
     } else {
@@ -119,7 +120,7 @@ fn load(file: &SourceFile, source: SourceId, skip: bool) -> Loaded {
             }
             loaded
                 .patch_files
-                .extend(kustomize::patch_files(&file.name, object));
+                .extend(kustomize::patch_files(name, object));
             if let Some(pool) = reader.pool(object) {
                 loaded.inventory.pools.push(pool);
             }

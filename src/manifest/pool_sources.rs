@@ -23,13 +23,9 @@ const KUBEADM_POD_SUBNET: &str = "kubeadm ClusterConfiguration networking.podSub
 
 /// Kubernetes objects: Installation, DaemonSets with a calico-node container.
 pub fn read_object(reader: &Reader<'_>, object: NodeRef<'_>, inventory: &mut Inventory) {
-    let (Some(api_version), Some(kind)) = (
-        object.get("apiVersion").and_then(|n| n.as_str()),
-        object.get("kind").and_then(|n| n.as_str()),
-    ) else {
+    let Some((group, kind)) = super::extract::group_and_kind(object) else {
         return;
     };
-    let group = api_version.split_once('/').map_or("", |(group, _)| group);
     match (group, kind) {
         ("operator.tigera.io", "Installation") => read_installation(reader, object, inventory),
         ("apps" | "extensions", "DaemonSet") if read_daemonset(reader, object, inventory) => {

@@ -28,12 +28,19 @@ const KINDS: &[&str] = &[
     "List",
 ];
 
-/// Words (ASCII case-insensitive) that make any document worth parsing: Calico CNI keys and
-/// env (`calico`), suppressions (`ippool-lint`, `ippool.lint/ignore`), annotation maps (where a
-/// misspelled CNI key may hide under any prefix), kubespray cluster vars.
+/// Words that make any document worth parsing: Calico env and vars (`CALICO_IPV4POOL_CIDR`,
+/// `calico_pool_cidr`, a `calico-node` container), suppression comments (`ippool-lint`),
+/// annotation maps (where CNI annotations, their misspellings under any prefix and
+/// `ippool.lint/ignore` live), kubespray cluster vars. Matched case-sensitively in the spellings
+/// that occur, so the scan runs on the SIMD multi-substring searcher (a case-insensitive one
+/// measured at a quarter of the whole run's time).
 const WORDS: &[&str] = &[
     "calico",
+    "Calico",
+    "CALICO",
     "ippool",
+    "IPPool",
+    "IPPOOL",
     "annotations",
     "kube_pods_subnet",
     "kube_service_addresses",
@@ -44,7 +51,6 @@ const WORDS: &[&str] = &[
 
 static WORD_SCAN: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
     AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostFirst)
         .build(WORDS)
         .ok()
