@@ -61,3 +61,36 @@ fn readme_usage_example_is_real_output() {
     );
     check_section("usage", &expected);
 }
+
+/// docs/rules.md — every rule's documentation, the target of SARIF `helpUri` links
+/// (`…/docs/rules.md#ipp101`) — is generated from the registry.
+#[test]
+fn rules_reference_is_current() {
+    let mut text = String::from(
+        "# kubectl-ippool rules\n\n<!-- generated from the rule registry by `UPDATE_README=1 cargo test --test readme`; do not edit -->\n",
+    );
+    for rule in RULES {
+        // The rule's own `##` headings sit one level below its entry.
+        let doc = format!("\n{}", rule.doc_text().trim_end()).replace("\n## ", "\n### ");
+        text.push_str(&format!(
+            "\n<a id=\"{}\"></a>\n\n## {} {} ({})\n\n{}\n{}\n",
+            rule.code.to_ascii_lowercase(),
+            rule.code,
+            rule.name,
+            rule.severity,
+            rule.summary,
+            doc
+        ));
+    }
+    let path = "docs/rules.md";
+    let current = std::fs::read_to_string(path).unwrap_or_default();
+    if current == text {
+        return;
+    }
+    if std::env::var_os("UPDATE_README").is_some() {
+        std::fs::create_dir_all("docs").unwrap();
+        std::fs::write(path, text).unwrap();
+        return;
+    }
+    panic!("{path} is stale; run `UPDATE_README=1 cargo test --test readme`");
+}

@@ -13,7 +13,9 @@ declare_rule! {
     /// hide its mistakes.
     ///
     /// The rest of the run goes on: other files, and the documents of the same file after the
-    /// next `---`, are still linted.
+    /// next `---`, are still linted. Documents that no rule reads (a Service, a ConfigMap, a
+    /// Deployment without annotations) are not parsed unless `lint --no-skip` is given, so
+    /// their syntax errors are reported only then.
     ///
     /// ## Example
     /// ```yaml
