@@ -241,6 +241,19 @@ impl AnnotationSite {
         })
     }
 
+    /// The pool-list entries Calico reads here, each with what it resolves to among `pools`
+    /// (calico-reference §5 steps 1–4), for the rules that judge one kind of resolution.
+    pub fn resolved_pool_entries<'s, 'p>(
+        &'s self,
+        pools: &'s [&'p Pool],
+    ) -> impl Iterator<Item = (&'s Annotation, &'s Entry, Resolution<'p>)> + 's {
+        self.pool_entries()
+            .filter_map(move |(annotation, key, entry)| {
+                let family = key.pool_family()?;
+                Some((annotation, entry, resolve(&entry.text, family, pools)))
+            })
+    }
+
     /// The annotation with this exact CNI key, when Calico reads it here.
     pub fn read(&self, key: CniKey) -> Option<&Annotation> {
         if !self.place.reads(key) {

@@ -1,7 +1,7 @@
 //! IPP205 annotation-cidr-not-a-pool.
 
 use super::prelude::*;
-use crate::model::annotations::{Resolution, resolve};
+use crate::model::annotations::Resolution;
 
 declare_rule! {
     /// ## What it does
@@ -63,12 +63,8 @@ declare_rule! {
 fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let pools: Vec<&Pool> = ctx.pools().collect();
     for site in &ctx.inventory.annotation_sites {
-        for (annotation, key, entry) in site.pool_entries() {
-            let Some(family) = key.pool_family() else {
-                continue;
-            };
-            let Resolution::NotAPoolCidr { net, near } = resolve(&entry.text, family, &pools)
-            else {
+        for (annotation, entry, resolution) in site.resolved_pool_entries(&pools) {
+            let Resolution::NotAPoolCidr { net, near } = resolution else {
                 continue;
             };
             let near_net = near.and_then(|pool| pool.cidr_net().map(|p| (pool, p.trunc())));

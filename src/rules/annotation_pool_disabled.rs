@@ -1,7 +1,7 @@
 //! IPP203 annotation-pool-disabled.
 
 use super::prelude::*;
-use crate::model::annotations::{Resolution, resolve};
+use crate::model::annotations::Resolution;
 
 declare_rule! {
     /// ## What it does
@@ -72,11 +72,8 @@ declare_rule! {
 fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let pools: Vec<&Pool> = ctx.pools().collect();
     for site in &ctx.inventory.annotation_sites {
-        for (annotation, key, entry) in site.pool_entries() {
-            let Some(family) = key.pool_family() else {
-                continue;
-            };
-            let Resolution::Disabled(pool) = resolve(&entry.text, family, &pools) else {
+        for (annotation, entry, resolution) in site.resolved_pool_entries(&pools) {
+            let Resolution::Disabled(pool) = resolution else {
                 continue;
             };
             let by_name = pool.name.value().is_some_and(|name| *name == entry.text);

@@ -1,7 +1,7 @@
 //! IPP206 annotation-pool-not-for-workloads.
 
 use super::prelude::*;
-use crate::model::annotations::{Resolution, resolve};
+use crate::model::annotations::Resolution;
 
 declare_rule! {
     /// ## What it does
@@ -64,11 +64,8 @@ declare_rule! {
 fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let pools: Vec<&Pool> = ctx.pools().collect();
     for site in &ctx.inventory.annotation_sites {
-        for (annotation, key, entry) in site.pool_entries() {
-            let Some(family) = key.pool_family() else {
-                continue;
-            };
-            let Resolution::NotForWorkloads(pool) = resolve(&entry.text, family, &pools) else {
+        for (annotation, entry, resolution) in site.resolved_pool_entries(&pools) {
+            let Resolution::NotForWorkloads(pool) = resolution else {
                 continue;
             };
             let uses = pool.effective_allowed_uses().join(", ");
