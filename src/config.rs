@@ -11,7 +11,7 @@ use ipnet::IpNet;
 use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
 
 use crate::manifest::extract::{Reader, describe};
-use crate::manifest::source::SourceFile;
+use crate::source::SourceFile;
 use crate::manifest::yaml::{self, Limits, NodeRef, ScalarType, Span};
 use crate::model::cidr;
 use crate::model::version::CalicoVersion;

@@ -10,4 +10,6 @@ pub mod model;
 pub mod report;
 pub mod rules;
 pub mod settings;
+pub mod source;
+pub mod suggest;
 pub mod suppress;

@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::manifest::discover::{self, DiscoverError, Filter, Input, Problem};
-use crate::manifest::source::{Loc, SourceFile, SourceId, SourceMap};
+use crate::source::{Loc, SourceFile, SourceId, SourceMap};
 use crate::manifest::yaml::Span;
-use crate::manifest::{self, Loaded, MAX_FILE_BYTES, kustomize};
+use crate::manifest::{self, LoadProblem, Loaded, MAX_FILE_BYTES, kustomize};
 use crate::model::inventory::Inventory;
 use crate::report::{self, Finding, Location, Summary};
 use crate::rules::Context;
@@ -44,7 +44,7 @@ pub fn run(settings: &LintSettings, stdin: &mut dyn Read) -> Result<Outcome, Dis
         }
     }
 
-    let loaded: Vec<Result<(SourceFile, Loaded), Problem>> = inputs
+    let loaded: Vec<Result<(SourceFile, FileResult), Problem>> = inputs
         .par_iter()
         .enumerate()
         .map(|(index, input)| {
@@ -79,15 +79,16 @@ pub fn run(settings: &LintSettings, stdin: &mut dyn Read) -> Result<Outcome, Dis
     let mut suppressions = Vec::new();
     for result in loaded {
         match result {
-            Ok((file, loaded)) => {
+            Ok((file, FileResult { loaded, suppressed })) => {
                 source_paths.push(kustomize::normalize(Path::new(&file.name)));
                 patch_files.extend(loaded.patch_files);
                 sources.add(file);
                 summary.files += 1;
                 summary.documents += loaded.documents;
                 inventory.merge(loaded.inventory);
-                findings.extend(loaded.findings);
-                suppressions.extend(loaded.suppressions);
+                findings.extend(loaded.problems.into_iter().map(invalid_yaml));
+                findings.extend(suppressed.findings);
+                suppressions.extend(suppressed.suppressions);
             }
             Err(problem) => {
                 // Keep source ids aligned with input order.
@@ -169,6 +170,27 @@ fn read_limited(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// What loading one file gave: the model's part and the suppressions read beside it.
+struct FileResult {
+    loaded: Loaded,
+    suppressed: suppress::Collector,
+}
+
+/// A load problem as the IPP000 finding users see.
+pub fn invalid_yaml(problem: LoadProblem) -> Finding {
+    let mut finding = INVALID_YAML.finding(problem.message, Location::at(problem.loc, None));
+    if let Some(label) = problem.label {
+        finding = finding.with_label(label);
+    }
+    if let Some(help) = problem.help {
+        finding = finding.with_help(help);
+    }
+    if let Some((message, loc)) = problem.related {
+        finding = finding.with_related(message, Location::at(loc, None));
+    }
+    finding
+}
+
 /// Turns one input's bytes into its source and what it declares; the source keeps its text only
 /// when `keep_text`.
 fn load(
@@ -177,37 +199,40 @@ fn load(
     bytes: Vec<u8>,
     skip: bool,
     keep_text: bool,
-) -> (SourceFile, Loaded) {
+) -> (SourceFile, FileResult) {
+    let mut suppressed = suppress::Collector::default();
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        let finding = INVALID_YAML
-            .finding(
-                format!(
-                    "{name} is larger than {} MiB; not linted",
-                    MAX_FILE_BYTES / (1024 * 1024)
-                ),
-                Location::at(Loc::new(source, Span { start: 0, end: 0 }), None),
-            )
-            .with_help(
-                "Kubernetes accepts at most 3 MiB per object; exclude this path with --exclude",
-            );
+        let problem = LoadProblem {
+            message: format!(
+                "{name} is larger than {} MiB; not linted",
+                MAX_FILE_BYTES / (1024 * 1024)
+            ),
+            loc: Loc::new(source, Span { start: 0, end: 0 }),
+            label: None,
+            help: Some(
+                "Kubernetes accepts at most 3 MiB per object; exclude this path with --exclude"
+                    .to_owned(),
+            ),
+            related: None,
+        };
         let loaded = Loaded {
-            findings: vec![finding],
+            problems: vec![problem],
             ..Loaded::default()
         };
-        return (SourceFile::new(name, ""), loaded);
+        return (SourceFile::new(name, ""), FileResult { loaded, suppressed });
     }
     let (text, refused) = manifest::decode(source, bytes);
     let loaded = match refused {
-        Some(finding) => Loaded {
-            findings: vec![finding],
+        Some(problem) => Loaded {
+            problems: vec![problem],
             ..Loaded::default()
         },
-        None => manifest::load_text(name, &text, source, skip),
+        None => manifest::load_text(name, &text, source, skip, &mut suppressed),
     };
     let file = if keep_text {
         SourceFile::new(name, text)
     } else {
         SourceFile::new(name, "")
     };
-    (file, loaded)
+    (file, FileResult { loaded, suppressed })
 }

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use crate::manifest::extract::{Reader, describe};
-use crate::manifest::source::{Loc, SourceId};
+use crate::source::{Loc, SourceId};
 use crate::manifest::yaml::{NodeKind, NodeRef, Parsed, ScalarType, Span};
 use crate::report::{Finding, Location};
 use crate::rules::unused_suppression::RULE as UNUSED;
@@ -89,6 +89,24 @@ impl Suppression {
 // ---------------------------------------------------------------------------------------------
 // Collecting
 // ---------------------------------------------------------------------------------------------
+
+/// What one file's suppressions are, read while the loader holds its tree.
+#[derive(Debug, Default)]
+pub struct Collector {
+    pub suppressions: Vec<Suppression>,
+    /// IPP900 findings for malformed suppressions and unknown codes.
+    pub findings: Vec<Finding>,
+}
+
+impl crate::manifest::Extras for Collector {
+    fn object(&mut self, reader: &Reader<'_>, object: NodeRef<'_>) {
+        read_object(reader, object, &mut self.suppressions, &mut self.findings);
+    }
+
+    fn file(&mut self, source: SourceId, text: &str, parsed: &Parsed) {
+        read_comments(source, text, parsed, &mut self.suppressions, &mut self.findings);
+    }
+}
 
 /// Reads every `# ippool-lint:` comment of a file. Comments inside scalars (a quoted value, a
 /// block scalar) are not comments and are skipped.

@@ -3,7 +3,7 @@
 //! reach much deeper into the loader and the rules than random bytes do.
 #![allow(clippy::unwrap_used)]
 
-use kubectl_ippool::manifest::source::SourceFile;
+use kubectl_ippool::source::SourceFile;
 use kubectl_ippool::manifest::{decode, load_file};
 use kubectl_ippool::model::version::CalicoVersion;
 use kubectl_ippool::rules::{self, Context};

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use clap::Parser;
 use kubectl_ippool::cli::{Cli, Command};
 use kubectl_ippool::lint::{self, Outcome};
-use kubectl_ippool::manifest::source::SourceMap;
+use kubectl_ippool::source::SourceMap;
 use kubectl_ippool::report::{self, Severity, Summary, human};
 use kubectl_ippool::rules::{RULES, Rule};
 use kubectl_ippool::settings::LintSettings;

@@ -170,7 +170,7 @@ fn looks_calico_related(key: &str) -> bool {
         return false;
     }
     key.to_ascii_lowercase().contains("calico")
-        || crate::rules::closest(name, CniKey::ALL.map(CniKey::name)).is_some()
+        || crate::suggest::closest(name, CniKey::ALL.map(CniKey::name)).is_some()
 }
 
 fn value(reader: &Reader<'_>, node: NodeRef<'_>) -> Value {

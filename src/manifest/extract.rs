@@ -1,7 +1,7 @@
 //! Turns parsed YAML documents into model objects: the only place that knows both the YAML tree
 //! and the pool model. It records what was written and where; it judges nothing.
 
-use super::source::{Loc, SourceId};
+use crate::source::{Loc, SourceId};
 use super::yaml::{Document, NodeRef, ScalarType, Span};
 use crate::model::pool::{
     Field, Pool, PoolSource, SelectorFault, SelectorField, Spanned, SpecKey, WrongType,

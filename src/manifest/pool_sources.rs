@@ -327,7 +327,7 @@ fn read_env_var(reader: &Reader<'_>, entry: NodeRef<'_>) -> Option<EnvVar> {
 mod tests {
     use super::*;
     use crate::manifest::load_file;
-    use crate::manifest::source::SourceFile;
+    use crate::source::SourceFile;
 
     fn load(files: &[&str]) -> Inventory {
         let mut inventory = Inventory::default();

@@ -12,12 +12,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
-/// A byte range `start..end` into the source text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct Span {
-    pub start: usize,
-    pub end: usize,
-}
+pub use crate::source::Span;
 
 /// Index of a node in [`Document::nodes`].
 pub type NodeId = u32;

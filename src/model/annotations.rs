@@ -20,7 +20,7 @@ use ipnet::IpNet;
 
 use super::cidr::{self, Family};
 use super::pool::{Pool, Spanned, WrongType};
-use crate::manifest::source::Loc;
+use crate::source::Loc;
 
 /// The prefix of every Calico CNI annotation.
 pub const CNI_PREFIX: &str = "cni.projectcalico.org";

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use ipnet::IpNet;
 
-use crate::manifest::source::Loc;
+use crate::source::Loc;
 
 /// A value read from the inputs, with where and what it was (`KubeletConfiguration maxPods`).
 #[derive(Debug, Clone, PartialEq)]

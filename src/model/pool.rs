@@ -7,7 +7,7 @@ use ipnet::IpNet;
 
 use super::cidr::{self, Family};
 use super::selector::Selector;
-use crate::manifest::source::Loc;
+use crate::source::Loc;
 
 /// A value and where it was written.
 #[derive(Debug, Clone, PartialEq)]

@@ -12,7 +12,7 @@ use ipnet::IpNet;
 
 use super::cidr::{self, Family};
 use super::pool::{Field, Pool, PoolSource, SelectorFault, SelectorField, Spanned, SpecKey};
-use crate::manifest::source::Loc;
+use crate::source::Loc;
 
 /// Raw facts of the non-IPPool pool sources, for their own checks and for building their pools.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -1086,7 +1086,7 @@ pub fn kubespray_pools(files: &[KubesprayVars]) -> Vec<Pool> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::manifest::source::Span;
+    use crate::source::Span;
 
     fn loc(start: usize) -> Loc {
         Loc::new(

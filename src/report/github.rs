@@ -5,7 +5,7 @@
 use std::io::{self, Write};
 
 use super::{Finding, Severity, position};
-use crate::manifest::source::SourceMap;
+use crate::source::SourceMap;
 
 pub fn render(out: &mut dyn Write, findings: &[Finding], sources: &SourceMap) -> io::Result<()> {
     for finding in findings {
@@ -70,7 +70,7 @@ pub fn escape_property(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::manifest::source::{Loc, SourceFile, Span};
+    use crate::source::{Loc, SourceFile, Span};
     use crate::report::{Finding, Location};
 
     fn finding(severity: Severity, location: Location) -> Finding {

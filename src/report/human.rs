@@ -10,7 +10,7 @@ use miette::{
 };
 
 use super::{Finding, Location, Severity, Summary};
-use crate::manifest::source::SourceMap;
+use crate::source::SourceMap;
 
 /// Wide enough for a snippet and its label without wrapping typical manifest lines, and fixed so
 /// output does not depend on the terminal.

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{Finding, Location, Summary, position};
-use crate::manifest::source::SourceMap;
+use crate::source::SourceMap;
 
 pub const SCHEMA_VERSION: u32 = 1;
 

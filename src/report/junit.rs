@@ -8,7 +8,7 @@ use std::io::{self, Write};
 
 use super::{Finding, Location, position};
 use crate::manifest::discover::Problem;
-use crate::manifest::source::SourceMap;
+use crate::source::SourceMap;
 
 const SUITE: &str = "kubectl-ippool";
 
@@ -208,7 +208,7 @@ fn allowed_in_xml(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::manifest::source::SourceFile;
+    use crate::source::SourceFile;
     use crate::report::Severity;
 
     fn finding(location: Location) -> Finding {

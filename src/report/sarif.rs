@@ -10,7 +10,7 @@ use std::path::{Component, Path, PathBuf};
 use serde::Serialize;
 
 use super::{Finding, Location, Severity, position};
-use crate::manifest::source::SourceMap;
+use crate::source::SourceMap;
 use crate::rules::Rule;
 
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";

@@ -1,7 +1,7 @@
 //! IPP302 invalid-installation-pool.
 
 use super::prelude::*;
-use crate::manifest::source::Loc;
+use crate::source::Loc;
 use crate::model::cidr::Family;
 use crate::model::pool::WrongType;
 use crate::model::sources::{

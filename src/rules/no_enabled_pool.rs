@@ -68,7 +68,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         }
         pools.sort_by_key(|pool| pool.disabled.loc().map(|loc| (loc.source, loc.span.start)));
         // Every pool here is disabled, so each has a written `disabled` value.
-        let disabled: Vec<(&Pool, crate::manifest::source::Loc)> = pools
+        let disabled: Vec<(&Pool, crate::source::Loc)> = pools
             .iter()
             .filter_map(|pool| Some((*pool, pool.disabled.loc()?)))
             .collect();

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use ipnet::IpNet;
 
 use super::prelude::*;
-use crate::manifest::source::Loc;
+use crate::source::Loc;
 use crate::model::overlap::overlapping_pairs;
 use crate::model::pool::PoolSource;
 

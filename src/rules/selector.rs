@@ -168,7 +168,7 @@ fn check_one(
 
 /// Where the tag is: an empty tagged scalar starts right after its tag (`nodeSelector: !all()`),
 /// so the tag is the `tag.len()` bytes before it. Otherwise the value.
-fn tag_loc(selector: &Spanned<SelectorField>, tag: &str) -> crate::manifest::source::Loc {
+fn tag_loc(selector: &Spanned<SelectorField>, tag: &str) -> crate::source::Loc {
     let mut loc = selector.loc;
     if selector.value.text.is_empty()
         && loc.span.start == loc.span.end
@@ -223,7 +223,7 @@ fn yaml_quote(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::manifest::source::{Loc, Span};
+    use crate::source::{Loc, Span};
 
     fn spanned(start: usize, end: usize) -> Spanned<()> {
         Spanned {

@@ -136,7 +136,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::manifest::source::{Loc, Span};
+    use crate::source::{Loc, Span};
     use crate::model::inventory::Inventory;
     use crate::model::pool::{SelectorField, Spanned};
     use crate::model::version::CalicoVersion;

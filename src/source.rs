@@ -1,10 +1,16 @@
-//! Source texts and positions. Owns the mapping from byte offsets (what every span in the crate
-//! is) to the 1-based line and Unicode-scalar column that users and CI annotations see. It knows
-//! nothing of YAML or rules.
+//! Source texts and positions, the bottom layer every other module may use: the loader makes
+//! spans, the model keeps them, reports draw them. Owns the mapping from byte offsets (what every
+//! span in the crate is) to the 1-based line and Unicode-scalar column that users and CI
+//! annotations see. It knows nothing of YAML, rules or clusters.
 
 use std::sync::{Arc, OnceLock};
 
-pub use super::yaml::Span;
+/// A byte range `start..end` into a source text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
 
 /// Index of a file in a [`SourceMap`].
 pub type SourceId = u32;
