@@ -8,6 +8,7 @@ use std::io::{self, IsTerminal, Read, Write};
 use clap::{CommandFactory, FromArgMatches};
 
 mod complete;
+mod live;
 
 use crate::cli::{Cli, ColorChoice, Command, ListFormat, OutputFormat, RulesArgs};
 use crate::lint;
@@ -25,6 +26,8 @@ pub struct Io<'a> {
     pub stderr: &'a mut dyn Write,
     pub stdout_is_terminal: bool,
     pub stderr_is_terminal: bool,
+    /// Live commands ask before a change that restarts pods only when they can.
+    pub stdin_is_terminal: bool,
 }
 
 /// The usage name: `kubectl ippool` when run as a kubectl plugin binary (`kubectl-ippool`).
@@ -83,6 +86,13 @@ pub fn run(args: Vec<OsString>, io: &mut Io<'_>) -> i32 {
         Command::Explain { rule } => explain_command(&rule, io),
         Command::Plan(args) => plan_command(&args, io),
         Command::Completion { shell } => completion_command(shell, io),
+        Command::Assign(args) => live::assign(args, io),
+        Command::Unassign(args) => live::unassign(args, io),
+        Command::Enable(args) => live::enable(args, io),
+        Command::Disable(args) => live::disable(args, io),
+        Command::Patch(args) => live::patch(args, io),
+        Command::List(args) => live::list(args, io),
+        Command::Show(args) => live::show(args, io),
     };
     match result {
         Ok(code) => code,
@@ -95,12 +105,18 @@ pub fn run(args: Vec<OsString>, io: &mut Io<'_>) -> i32 {
             print_error(io, report.as_ref());
             EXIT_TROUBLE
         }
+        Err(Failure::Live(error)) => {
+            let _ = writeln!(io.stderr, "kubectl-ippool: error: {error}");
+            EXIT_TROUBLE
+        }
     }
 }
 
 enum Failure {
     Io(io::Error),
     Report(Box<dyn miette::Diagnostic + Send + Sync>),
+    /// A live command that could not do its job: one line on stderr.
+    Live(crate::live::client::LiveError),
 }
 
 impl From<io::Error> for Failure {
@@ -317,6 +333,7 @@ pub fn run_with_stdio(args: Vec<OsString>) -> i32 {
     let stderr = io::stderr();
     let stdout_is_terminal = stdout.is_terminal();
     let stderr_is_terminal = stderr.is_terminal();
+    let stdin_is_terminal = stdin.is_terminal();
     let mut stdin_lock = stdin.lock();
     let mut stdout_lock = io::BufWriter::new(stdout.lock());
     let mut stderr_lock = stderr.lock();
@@ -326,6 +343,7 @@ pub fn run_with_stdio(args: Vec<OsString>) -> i32 {
         stderr: &mut stderr_lock,
         stdout_is_terminal,
         stderr_is_terminal,
+        stdin_is_terminal,
     };
     let code = run(args, &mut io);
     match stdout_lock.flush() {

@@ -38,6 +38,27 @@ pub enum Command {
         after_long_help = PLAN_AFTER_HELP
     )]
     Plan(PlanArgs),
+    /// Name the pools new pods of a namespace, pod or workload draw from (CNI annotations)
+    #[command(long_about = ASSIGN_ABOUT, after_help = LIVE_EXIT_CODES)]
+    Assign(AssignArgs),
+    /// Remove the pool annotations from a namespace, pod or workload
+    #[command(after_help = LIVE_EXIT_CODES)]
+    Unassign(UnassignArgs),
+    /// Enable a pool (spec.disabled: false)
+    #[command(after_help = LIVE_EXIT_CODES)]
+    Enable(PoolWriteArgs),
+    /// Disable a pool (spec.disabled: true): no new addresses come from it
+    #[command(long_about = DISABLE_ABOUT, after_help = LIVE_EXIT_CODES)]
+    Disable(PoolWriteArgs),
+    /// Change a pool's mutable fields, checked by the lint rules before anything is sent
+    #[command(long_about = PATCH_ABOUT, after_help = LIVE_EXIT_CODES)]
+    Patch(PatchArgs),
+    /// List the cluster's pools with their usage (blocks, addresses in use)
+    #[command(after_help = LIVE_EXIT_CODES)]
+    List(ListArgs),
+    /// Show one pool: effective spec, blocks per node, who names it, pods using it
+    #[command(after_help = LIVE_EXIT_CODES)]
+    Show(ShowArgs),
     /// Print a shell completion script (bash, zsh, fish or powershell)
     #[command(long_about = COMPLETION_ABOUT)]
     Completion {
@@ -46,6 +67,37 @@ pub enum Command {
         shell: CompletionShell,
     },
 }
+
+const LIVE_EXIT_CODES: &str = "Exit codes: 0 done (or nothing to change); 2 refused, or the tool \
+could not do its job (cluster unreachable, permission denied, not found, conflict).";
+
+const ASSIGN_ABOUT: &str = "Name the pools new pods draw their addresses from, by setting the \
+Calico CNI annotations cni.projectcalico.org/ipv4pools and ipv6pools (each pool goes under the key \
+of its family) on a namespace, a pod, or a workload's pod template.
+
+Each pool is looked up in the cluster, by name or by exact CIDR; a pool that does not exist, is \
+disabled, or does not allow Workload use is refused with the lint rule's diagnostic (IPP202-IPP206) \
+and nothing is written. Only the two annotation keys are patched: every other annotation stays. \
+Changing a workload's pod template starts a rollout, so it asks first (or needs --yes). Running \
+pods keep their addresses: only pods created afterwards draw from the new pools.
+
+  kubectl ippool assign ns test-ns extra-ippool
+  kubectl ippool assign deploy/web extra-ippool extra-ipv6-ippool -n shop --yes
+  kubectl ippool assign pod debug 10.245.0.0/16 --dry-run=server -o yaml";
+
+const DISABLE_ABOUT: &str = "Disable a pool: Calico allocates no new addresses from it, and pods \
+keep the ones they have. When blocks of the pool still hold addresses, or namespaces, pods or \
+workloads name it in their pool annotations (their new pods would fail: \"the given pool (...) does \
+not exist, or is not enabled\"), they are listed and the command asks first (or needs --yes). \
+Disabling the last enabled pool of a family needs --force.";
+
+const PATCH_ABOUT: &str = "Change a pool's mutable fields. The changed pool is checked by the \
+single-pool and pool-set lint rules against the live pools before anything is sent; a change they \
+reject is refused with their diagnostics. cidr and blockSize can never be changed (Calico refuses \
+it); --cidr and --block-size are refused before any request, with the procedure to follow instead.
+
+  kubectl ippool patch extra-ippool --nat-outgoing=false --ipip-mode CrossSubnet
+  kubectl ippool patch rack-1 --node-selector \"rack == '1'\" --dry-run=server";
 
 const COMPLETION_ABOUT: &str = "Print a shell completion script for `kubectl-ippool` to stdout:
 
@@ -133,6 +185,194 @@ pub struct LintArgs {
     /// When to use colors (NO_COLOR is honoured in auto)
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+}
+
+/// How to reach the cluster: kubectl's connection flags (kubectl forwards none to plugins).
+#[derive(Debug, Clone, Default, Args)]
+pub struct ConnectArgs {
+    /// Path to the kubeconfig file [default: $KUBECONFIG, several files merged as kubectl does,
+    /// else ~/.kube/config; inside a pod, its service account]
+    #[arg(long, value_name = "FILE", help_heading = "Connection")]
+    pub kubeconfig: Option<std::path::PathBuf>,
+
+    /// The kubeconfig context to use [default: the current context]
+    #[arg(long, value_name = "NAME", help_heading = "Connection")]
+    pub context: Option<String>,
+
+    /// The kubeconfig user to use [default: the context's]
+    #[arg(long, value_name = "NAME", help_heading = "Connection")]
+    pub user: Option<String>,
+
+    /// Namespace of namespaced objects [default: the context's, else default]
+    #[arg(short = 'n', long, value_name = "NAMESPACE", help_heading = "Connection")]
+    pub namespace: Option<String>,
+
+    /// How long to wait for each request (e.g. 5s, 2m, 1h30m; 0 waits as long as it takes)
+    #[arg(long, value_name = "DURATION", default_value = "0", help_heading = "Connection")]
+    pub request_timeout: String,
+}
+
+/// What every command that writes takes.
+#[derive(Debug, Clone, Args)]
+pub struct WriteArgs {
+    /// none: write; client: print the change and send nothing; server: let the API server
+    /// check and show the change, storing nothing
+    #[arg(long, value_enum, value_name = "MODE", default_value_t = DryRun::None, num_args = 0..=1, default_missing_value = "client")]
+    pub dry_run: DryRun,
+
+    /// Do not ask before a change that restarts pods or disables a pool in use
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+
+    /// Print the changed object instead of a one-line summary
+    #[arg(short = 'o', long = "output", value_enum, value_name = "FORMAT")]
+    pub output: Option<ObjectFormat>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DryRun {
+    None,
+    Client,
+    Server,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ObjectFormat {
+    Json,
+    Yaml,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableFormat {
+    Wide,
+    Json,
+    Yaml,
+}
+
+#[derive(Debug, Args)]
+pub struct AssignArgs {
+    /// What to annotate: ns|pod|deploy|sts|ds|rs|job|cronjob NAME, or TYPE/NAME
+    #[arg(value_name = "TYPE[/NAME]")]
+    pub target: String,
+
+    /// The NAME (unless given as TYPE/NAME), then the pools: names or exact CIDRs
+    #[arg(value_name = "NAME|POOL", required = true)]
+    pub rest: Vec<String>,
+
+    /// Replace a pool annotation that already has another value
+    #[arg(long)]
+    pub overwrite: bool,
+
+    #[command(flatten)]
+    pub write: WriteArgs,
+
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct UnassignArgs {
+    /// What to change: ns|pod|deploy|sts|ds|rs|job|cronjob NAME, or TYPE/NAME
+    #[arg(value_name = "TYPE[/NAME]")]
+    pub target: String,
+
+    /// The NAME, unless given as TYPE/NAME
+    #[arg(value_name = "NAME")]
+    pub name: Option<String>,
+
+    #[command(flatten)]
+    pub write: WriteArgs,
+
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PoolWriteArgs {
+    /// The pool's name
+    #[arg(value_name = "POOL")]
+    pub pool: String,
+
+    /// Go on where the command would refuse: a pool the Tigera operator manages (it reverts
+    /// the change), or the last enabled pool of a family
+    #[arg(long)]
+    pub force: bool,
+
+    #[command(flatten)]
+    pub write: WriteArgs,
+
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PatchArgs {
+    #[command(flatten)]
+    pub pool: PoolWriteArgs,
+
+    /// spec.natOutgoing
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", help_heading = "Fields")]
+    pub nat_outgoing: Option<bool>,
+
+    /// spec.ipipMode: Never, Always or CrossSubnet
+    #[arg(long, value_name = "MODE", help_heading = "Fields")]
+    pub ipip_mode: Option<String>,
+
+    /// spec.vxlanMode: Never, Always or CrossSubnet
+    #[arg(long, value_name = "MODE", help_heading = "Fields")]
+    pub vxlan_mode: Option<String>,
+
+    /// spec.nodeSelector, a Calico selector (e.g. "all()", "zone == 'a'")
+    #[arg(long, value_name = "SELECTOR", allow_hyphen_values = true, help_heading = "Fields")]
+    pub node_selector: Option<String>,
+
+    /// spec.namespaceSelector, a Calico selector ("" removes it)
+    #[arg(long, value_name = "SELECTOR", allow_hyphen_values = true, help_heading = "Fields")]
+    pub namespace_selector: Option<String>,
+
+    /// spec.disableBGPExport
+    #[arg(long = "disable-bgp-export", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", help_heading = "Fields")]
+    pub disable_bgp_export: Option<bool>,
+
+    /// spec.allowedUses: Workload, Tunnel, LoadBalancer (comma-separated)
+    #[arg(long, value_name = "USE", value_delimiter = ',', num_args = 1.., help_heading = "Fields")]
+    pub allowed_uses: Option<Vec<String>>,
+
+    /// spec.assignmentMode: Automatic or Manual
+    #[arg(long, value_name = "MODE", help_heading = "Fields")]
+    pub assignment_mode: Option<String>,
+
+    /// Refused: a pool's cidr can never change (see `migrate`)
+    #[arg(long, value_name = "CIDR", help_heading = "Fields")]
+    pub cidr: Option<String>,
+
+    /// Refused: a pool's blockSize can never change (see `resize`)
+    #[arg(long, value_name = "BITS", help_heading = "Fields")]
+    pub block_size: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Output format: wide adds columns; json and yaml give every figure
+    #[arg(short = 'o', long = "output", value_enum, value_name = "FORMAT")]
+    pub output: Option<TableFormat>,
+
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The pool's name
+    #[arg(value_name = "POOL")]
+    pub pool: String,
+
+    /// Output format: wide lists every pod and node; json and yaml give every figure
+    #[arg(short = 'o', long = "output", value_enum, value_name = "FORMAT")]
+    pub output: Option<TableFormat>,
+
+    #[command(flatten)]
+    pub connect: ConnectArgs,
 }
 
 const PLAN_ABOUT: &str = "Offline capacity calculator: for a pool CIDR, a node count and pods per \

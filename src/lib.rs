@@ -5,6 +5,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod lint;
+pub mod live;
 pub mod manifest;
 pub mod model;
 pub mod report;

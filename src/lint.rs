@@ -113,6 +113,7 @@ pub fn run(settings: &LintSettings, stdin: &mut dyn Read) -> Result<Outcome, Dis
         inventory: &inventory,
         calico: settings.calico,
         cluster: &settings.cluster,
+        live: false,
     };
     for rule in &settings.selected {
         (rule.check)(&ctx, &mut findings);

@@ -259,6 +259,16 @@ impl Pool {
     }
 }
 
+/// How an operator `Installation` ipPool spells an IPPool field (calico-reference §7.1).
+pub fn installation_field(field: &str) -> &str {
+    match field {
+        "ipipMode" | "vxlanMode" => "encapsulation",
+        "disabled" => "disableNewAllocations",
+        "metadata.name" => "name",
+        _ => field,
+    }
+}
+
 fn mode_enabled(field: &Field<String>) -> bool {
     matches!(
         field.value().map(String::as_str),
@@ -352,12 +362,7 @@ impl Pool {
         let v6 = self.family() == Some(Family::V6);
         match self.source {
             PoolSource::CrdV1 | PoolSource::V3 => field.to_owned(),
-            PoolSource::Installation => match field {
-                "ipipMode" | "vxlanMode" => "encapsulation".to_owned(),
-                "disabled" => "disableNewAllocations".to_owned(),
-                "metadata.name" => "name".to_owned(),
-                _ => field.to_owned(),
-            },
+            PoolSource::Installation => installation_field(field).to_owned(),
             PoolSource::CalicoNodeEnv => {
                 let suffix = match field {
                     "cidr" => "CIDR",

@@ -27,6 +27,17 @@ pub fn render(
     summary: &Summary,
     options: &Options,
 ) -> io::Result<()> {
+    render_findings(out, findings, sources, options)?;
+    writeln!(out, "{}", summary_line(summary))
+}
+
+/// The findings alone, without the summary line (live commands print their own verdict).
+pub fn render_findings(
+    out: &mut dyn Write,
+    findings: &[Finding],
+    sources: &SourceMap,
+    options: &Options,
+) -> io::Result<()> {
     let theme = if options.color {
         GraphicalTheme::unicode()
     } else {
@@ -45,7 +56,7 @@ pub fn render(
         out.write_all(text.as_bytes())?;
         writeln!(out)?;
     }
-    writeln!(out, "{}", summary_line(summary))
+    Ok(())
 }
 
 pub fn summary_line(summary: &Summary) -> String {

@@ -7,6 +7,7 @@ pub mod human;
 pub mod json;
 pub mod junit;
 pub mod plan;
+pub mod pools;
 pub mod sarif;
 
 use std::fmt;

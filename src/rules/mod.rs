@@ -90,6 +90,9 @@ pub struct Context<'a> {
     pub inventory: &'a Inventory,
     pub calico: CalicoVersion,
     pub cluster: &'a ClusterOptions,
+    /// The inventory is a live cluster's state (or what a live command is about to make it):
+    /// messages speak of "the cluster" where they would speak of "the inputs".
+    pub live: bool,
 }
 
 impl<'a> Context<'a> {
@@ -99,6 +102,15 @@ impl<'a> Context<'a> {
             inventory,
             calico,
             cluster: &NO_CLUSTER_OPTIONS,
+            live: false,
+        }
+    }
+
+    /// A context over a live cluster's state.
+    pub fn live(inventory: &'a Inventory, calico: CalicoVersion) -> Self {
+        Self {
+            live: true,
+            ..Self::new(inventory, calico)
         }
     }
 

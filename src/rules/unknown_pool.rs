@@ -72,6 +72,11 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         .collect();
     names.sort_unstable();
     names.dedup();
+    let undefined = if ctx.live {
+        "which the cluster does not have"
+    } else {
+        "which no input defines"
+    };
     let mut unjudged = Vec::new();
     for site in &ctx.inventory.annotation_sites {
         for (annotation, key, entry) in site.pool_entries() {
@@ -89,7 +94,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             let mut finding = RULE
                 .finding(
                     format!(
-                        "{} annotation {} names pool {:?}, which no input defines",
+                        "{} annotation {} names pool {:?}, {undefined}",
                         site.object, annotation.key.value, entry.text
                     ),
                     Location::at(entry.loc, Some(site.object.clone())),
