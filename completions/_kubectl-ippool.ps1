@@ -29,6 +29,13 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-ippool' -ScriptBlock {
             [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'List every rule')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Print one rule''s documentation')
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Offline capacity calculator: blocks, addresses and headroom per blockSize, and a recommended blockSize')
+            [CompletionResult]::new('assign', 'assign', [CompletionResultType]::ParameterValue, 'Name the pools new pods of a namespace, pod or workload draw from (CNI annotations)')
+            [CompletionResult]::new('unassign', 'unassign', [CompletionResultType]::ParameterValue, 'Remove the pool annotations from a namespace, pod or workload')
+            [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Enable a pool (spec.disabled: false)')
+            [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Disable a pool (spec.disabled: true): no new addresses come from it')
+            [CompletionResult]::new('patch', 'patch', [CompletionResultType]::ParameterValue, 'Change a pool''s mutable fields, checked by the lint rules before anything is sent')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the cluster''s pools with their usage (blocks, addresses in use)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one pool: effective spec, blocks per node, who names it, pods using it')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish or powershell)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -81,6 +88,126 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-ippool' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'kubectl-ippool;assign' {
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'none: write; client: print the change and send nothing; server: let the API server check and show the change, storing nothing')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Print the changed object instead of a one-line summary')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Print the changed object instead of a one-line summary')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file [default: $KUBECONFIG, several files merged as kubectl does, else ~/.kube/config; inside a pod, its service account]')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use [default: the current context]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The kubeconfig user to use [default: the context''s]')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of namespaced objects [default: the context''s, else default]')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of namespaced objects [default: the context''s, else default]')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long to wait for each request (e.g. 5s, 2m, 1h30m; 0 waits as long as it takes)')
+            [CompletionResult]::new('--overwrite', '--overwrite', [CompletionResultType]::ParameterName, 'Replace a pool annotation that already has another value')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask before a change that restarts pods or disables a pool in use')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask before a change that restarts pods or disables a pool in use')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'kubectl-ippool;unassign' {
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'none: write; client: print the change and send nothing; server: let the API server check and show the change, storing nothing')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Print the changed object instead of a one-line summary')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Print the changed object instead of a one-line summary')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file [default: $KUBECONFIG, several files merged as kubectl does, else ~/.kube/config; inside a pod, its service account]')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use [default: the current context]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The kubeconfig user to use [default: the context''s]')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of namespaced objects [default: the context''s, else default]')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of namespaced objects [default: the context''s, else default]')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long to wait for each request (e.g. 5s, 2m, 1h30m; 0 waits as long as it takes)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask before a change that restarts pods or disables a pool in use')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask before a change that restarts pods or disables a pool in use')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'kubectl-ippool;enable' {
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'none: write; client: print the change and send nothing; server: let the API server check and show the change, storing nothing')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Print the changed object instead of a one-line summary')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Print the changed object instead of a one-line summary')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file [default: $KUBECONFIG, several files merged as kubectl does, else ~/.kube/config; inside a pod, its service account]')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use [default: the current context]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The kubeconfig user to use [default: the context''s]')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of namespaced objects [default: the context''s, else default]')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of namespaced objects [default: the context''s, else default]')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long to wait for each request (e.g. 5s, 2m, 1h30m; 0 waits as long as it takes)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Go on where the command would refuse: a pool the Tigera operator manages (it reverts the change), or the last enabled pool of a family')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask before a change that restarts pods or disables a pool in use')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask before a change that restarts pods or disables a pool in use')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'kubectl-ippool;disable' {
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'none: write; client: print the change and send nothing; server: let the API server check and show the change, storing nothing')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Print the changed object instead of a one-line summary')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Print the changed object instead of a one-line summary')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file [default: $KUBECONFIG, several files merged as kubectl does, else ~/.kube/config; inside a pod, its service account]')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use [default: the current context]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The kubeconfig user to use [default: the context''s]')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of namespaced objects [default: the context''s, else default]')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of namespaced objects [default: the context''s, else default]')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long to wait for each request (e.g. 5s, 2m, 1h30m; 0 waits as long as it takes)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Go on where the command would refuse: a pool the Tigera operator manages (it reverts the change), or the last enabled pool of a family')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask before a change that restarts pods or disables a pool in use')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask before a change that restarts pods or disables a pool in use')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'kubectl-ippool;patch' {
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'none: write; client: print the change and send nothing; server: let the API server check and show the change, storing nothing')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Print the changed object instead of a one-line summary')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Print the changed object instead of a one-line summary')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file [default: $KUBECONFIG, several files merged as kubectl does, else ~/.kube/config; inside a pod, its service account]')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use [default: the current context]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The kubeconfig user to use [default: the context''s]')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of namespaced objects [default: the context''s, else default]')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of namespaced objects [default: the context''s, else default]')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long to wait for each request (e.g. 5s, 2m, 1h30m; 0 waits as long as it takes)')
+            [CompletionResult]::new('--nat-outgoing', '--nat-outgoing', [CompletionResultType]::ParameterName, 'spec.natOutgoing')
+            [CompletionResult]::new('--ipip-mode', '--ipip-mode', [CompletionResultType]::ParameterName, 'spec.ipipMode: Never, Always or CrossSubnet')
+            [CompletionResult]::new('--vxlan-mode', '--vxlan-mode', [CompletionResultType]::ParameterName, 'spec.vxlanMode: Never, Always or CrossSubnet')
+            [CompletionResult]::new('--node-selector', '--node-selector', [CompletionResultType]::ParameterName, 'spec.nodeSelector, a Calico selector (e.g. "all()", "zone == ''a''")')
+            [CompletionResult]::new('--namespace-selector', '--namespace-selector', [CompletionResultType]::ParameterName, 'spec.namespaceSelector, a Calico selector ("" removes it)')
+            [CompletionResult]::new('--disable-bgp-export', '--disable-bgp-export', [CompletionResultType]::ParameterName, 'spec.disableBGPExport')
+            [CompletionResult]::new('--allowed-uses', '--allowed-uses', [CompletionResultType]::ParameterName, 'spec.allowedUses: Workload, Tunnel, LoadBalancer (comma-separated)')
+            [CompletionResult]::new('--assignment-mode', '--assignment-mode', [CompletionResultType]::ParameterName, 'spec.assignmentMode: Automatic or Manual')
+            [CompletionResult]::new('--cidr', '--cidr', [CompletionResultType]::ParameterName, 'Refused: a pool''s cidr can never change (see `migrate`)')
+            [CompletionResult]::new('--block-size', '--block-size', [CompletionResultType]::ParameterName, 'Refused: a pool''s blockSize can never change (see `resize`)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Go on where the command would refuse: a pool the Tigera operator manages (it reverts the change), or the last enabled pool of a family')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask before a change that restarts pods or disables a pool in use')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask before a change that restarts pods or disables a pool in use')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'kubectl-ippool;list' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: wide adds columns; json and yaml give every figure')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: wide adds columns; json and yaml give every figure')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file [default: $KUBECONFIG, several files merged as kubectl does, else ~/.kube/config; inside a pod, its service account]')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use [default: the current context]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The kubeconfig user to use [default: the context''s]')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of namespaced objects [default: the context''s, else default]')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of namespaced objects [default: the context''s, else default]')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long to wait for each request (e.g. 5s, 2m, 1h30m; 0 waits as long as it takes)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'kubectl-ippool;show' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: wide lists every pod and node; json and yaml give every figure')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: wide lists every pod and node; json and yaml give every figure')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file [default: $KUBECONFIG, several files merged as kubectl does, else ~/.kube/config; inside a pod, its service account]')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use [default: the current context]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The kubeconfig user to use [default: the context''s]')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of namespaced objects [default: the context''s, else default]')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of namespaced objects [default: the context''s, else default]')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long to wait for each request (e.g. 5s, 2m, 1h30m; 0 waits as long as it takes)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'kubectl-ippool;completion' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -91,6 +218,13 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-ippool' -ScriptBlock {
             [CompletionResult]::new('rules', 'rules', [CompletionResultType]::ParameterValue, 'List every rule')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Print one rule''s documentation')
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Offline capacity calculator: blocks, addresses and headroom per blockSize, and a recommended blockSize')
+            [CompletionResult]::new('assign', 'assign', [CompletionResultType]::ParameterValue, 'Name the pools new pods of a namespace, pod or workload draw from (CNI annotations)')
+            [CompletionResult]::new('unassign', 'unassign', [CompletionResultType]::ParameterValue, 'Remove the pool annotations from a namespace, pod or workload')
+            [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Enable a pool (spec.disabled: false)')
+            [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Disable a pool (spec.disabled: true): no new addresses come from it')
+            [CompletionResult]::new('patch', 'patch', [CompletionResultType]::ParameterValue, 'Change a pool''s mutable fields, checked by the lint rules before anything is sent')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the cluster''s pools with their usage (blocks, addresses in use)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one pool: effective spec, blocks per node, who names it, pods using it')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish or powershell)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -105,6 +239,27 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-ippool' -ScriptBlock {
             break
         }
         'kubectl-ippool;help;plan' {
+            break
+        }
+        'kubectl-ippool;help;assign' {
+            break
+        }
+        'kubectl-ippool;help;unassign' {
+            break
+        }
+        'kubectl-ippool;help;enable' {
+            break
+        }
+        'kubectl-ippool;help;disable' {
+            break
+        }
+        'kubectl-ippool;help;patch' {
+            break
+        }
+        'kubectl-ippool;help;list' {
+            break
+        }
+        'kubectl-ippool;help;show' {
             break
         }
         'kubectl-ippool;help;completion' {

@@ -30,6 +30,13 @@ complete -c kubectl-ippool -n "__fish_kubectl_ippool_needs_command" -f -a "lint"
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_needs_command" -f -a "rules" -d 'List every rule'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_needs_command" -f -a "explain" -d 'Print one rule\'s documentation'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_needs_command" -f -a "plan" -d 'Offline capacity calculator: blocks, addresses and headroom per blockSize, and a recommended blockSize'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_needs_command" -f -a "assign" -d 'Name the pools new pods of a namespace, pod or workload draw from (CNI annotations)'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_needs_command" -f -a "unassign" -d 'Remove the pool annotations from a namespace, pod or workload'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_needs_command" -f -a "enable" -d 'Enable a pool (spec.disabled: false)'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_needs_command" -f -a "disable" -d 'Disable a pool (spec.disabled: true): no new addresses come from it'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_needs_command" -f -a "patch" -d 'Change a pool\'s mutable fields, checked by the lint rules before anything is sent'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_needs_command" -f -a "list" -d 'List the cluster\'s pools with their usage (blocks, addresses in use)'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_needs_command" -f -a "show" -d 'Show one pool: effective spec, blocks per node, who names it, pods using it'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_needs_command" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish or powershell)'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -s o -l output -l format -d 'Output format' -r -f -a "human\t''
@@ -69,10 +76,111 @@ complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand plan" -l m
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand plan" -s o -l output -l format -d 'Output format' -r -f -a "human\t''
 json\t''"
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand plan" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand assign" -l dry-run -d 'none: write; client: print the change and send nothing; server: let the API server check and show the change, storing nothing' -r -f -a "none\t''
+client\t''
+server\t''"
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand assign" -s o -l output -d 'Print the changed object instead of a one-line summary' -r -f -a "json\t''
+yaml\t''"
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand assign" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, several files merged as kubectl does, else ~/.kube/config; inside a pod, its service account]' -r -F
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand assign" -l context -d 'The kubeconfig context to use [default: the current context]' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand assign" -l user -d 'The kubeconfig user to use [default: the context\'s]' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand assign" -s n -l namespace -d 'Namespace of namespaced objects [default: the context\'s, else default]' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand assign" -l request-timeout -d 'How long to wait for each request (e.g. 5s, 2m, 1h30m; 0 waits as long as it takes)' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand assign" -l overwrite -d 'Replace a pool annotation that already has another value'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand assign" -s y -l yes -d 'Do not ask before a change that restarts pods or disables a pool in use'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand assign" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand unassign" -l dry-run -d 'none: write; client: print the change and send nothing; server: let the API server check and show the change, storing nothing' -r -f -a "none\t''
+client\t''
+server\t''"
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand unassign" -s o -l output -d 'Print the changed object instead of a one-line summary' -r -f -a "json\t''
+yaml\t''"
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand unassign" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, several files merged as kubectl does, else ~/.kube/config; inside a pod, its service account]' -r -F
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand unassign" -l context -d 'The kubeconfig context to use [default: the current context]' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand unassign" -l user -d 'The kubeconfig user to use [default: the context\'s]' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand unassign" -s n -l namespace -d 'Namespace of namespaced objects [default: the context\'s, else default]' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand unassign" -l request-timeout -d 'How long to wait for each request (e.g. 5s, 2m, 1h30m; 0 waits as long as it takes)' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand unassign" -s y -l yes -d 'Do not ask before a change that restarts pods or disables a pool in use'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand unassign" -s h -l help -d 'Print help'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand enable" -l dry-run -d 'none: write; client: print the change and send nothing; server: let the API server check and show the change, storing nothing' -r -f -a "none\t''
+client\t''
+server\t''"
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand enable" -s o -l output -d 'Print the changed object instead of a one-line summary' -r -f -a "json\t''
+yaml\t''"
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand enable" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, several files merged as kubectl does, else ~/.kube/config; inside a pod, its service account]' -r -F
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand enable" -l context -d 'The kubeconfig context to use [default: the current context]' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand enable" -l user -d 'The kubeconfig user to use [default: the context\'s]' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand enable" -s n -l namespace -d 'Namespace of namespaced objects [default: the context\'s, else default]' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand enable" -l request-timeout -d 'How long to wait for each request (e.g. 5s, 2m, 1h30m; 0 waits as long as it takes)' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand enable" -l force -d 'Go on where the command would refuse: a pool the Tigera operator manages (it reverts the change), or the last enabled pool of a family'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand enable" -s y -l yes -d 'Do not ask before a change that restarts pods or disables a pool in use'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand enable" -s h -l help -d 'Print help'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand disable" -l dry-run -d 'none: write; client: print the change and send nothing; server: let the API server check and show the change, storing nothing' -r -f -a "none\t''
+client\t''
+server\t''"
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand disable" -s o -l output -d 'Print the changed object instead of a one-line summary' -r -f -a "json\t''
+yaml\t''"
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand disable" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, several files merged as kubectl does, else ~/.kube/config; inside a pod, its service account]' -r -F
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand disable" -l context -d 'The kubeconfig context to use [default: the current context]' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand disable" -l user -d 'The kubeconfig user to use [default: the context\'s]' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand disable" -s n -l namespace -d 'Namespace of namespaced objects [default: the context\'s, else default]' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand disable" -l request-timeout -d 'How long to wait for each request (e.g. 5s, 2m, 1h30m; 0 waits as long as it takes)' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand disable" -l force -d 'Go on where the command would refuse: a pool the Tigera operator manages (it reverts the change), or the last enabled pool of a family'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand disable" -s y -l yes -d 'Do not ask before a change that restarts pods or disables a pool in use'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand disable" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand patch" -l dry-run -d 'none: write; client: print the change and send nothing; server: let the API server check and show the change, storing nothing' -r -f -a "none\t''
+client\t''
+server\t''"
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand patch" -s o -l output -d 'Print the changed object instead of a one-line summary' -r -f -a "json\t''
+yaml\t''"
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand patch" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, several files merged as kubectl does, else ~/.kube/config; inside a pod, its service account]' -r -F
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand patch" -l context -d 'The kubeconfig context to use [default: the current context]' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand patch" -l user -d 'The kubeconfig user to use [default: the context\'s]' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand patch" -s n -l namespace -d 'Namespace of namespaced objects [default: the context\'s, else default]' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand patch" -l request-timeout -d 'How long to wait for each request (e.g. 5s, 2m, 1h30m; 0 waits as long as it takes)' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand patch" -l nat-outgoing -d 'spec.natOutgoing' -r -f -a "true\t''
+false\t''"
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand patch" -l ipip-mode -d 'spec.ipipMode: Never, Always or CrossSubnet' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand patch" -l vxlan-mode -d 'spec.vxlanMode: Never, Always or CrossSubnet' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand patch" -l node-selector -d 'spec.nodeSelector, a Calico selector (e.g. "all()", "zone == \'a\'")' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand patch" -l namespace-selector -d 'spec.namespaceSelector, a Calico selector ("" removes it)' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand patch" -l disable-bgp-export -d 'spec.disableBGPExport' -r -f -a "true\t''
+false\t''"
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand patch" -l allowed-uses -d 'spec.allowedUses: Workload, Tunnel, LoadBalancer (comma-separated)' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand patch" -l assignment-mode -d 'spec.assignmentMode: Automatic or Manual' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand patch" -l cidr -d 'Refused: a pool\'s cidr can never change (see `migrate`)' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand patch" -l block-size -d 'Refused: a pool\'s blockSize can never change (see `resize`)' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand patch" -l force -d 'Go on where the command would refuse: a pool the Tigera operator manages (it reverts the change), or the last enabled pool of a family'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand patch" -s y -l yes -d 'Do not ask before a change that restarts pods or disables a pool in use'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand patch" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand list" -s o -l output -d 'Output format: wide adds columns; json and yaml give every figure' -r -f -a "wide\t''
+json\t''
+yaml\t''"
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand list" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, several files merged as kubectl does, else ~/.kube/config; inside a pod, its service account]' -r -F
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand list" -l context -d 'The kubeconfig context to use [default: the current context]' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand list" -l user -d 'The kubeconfig user to use [default: the context\'s]' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand list" -s n -l namespace -d 'Namespace of namespaced objects [default: the context\'s, else default]' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand list" -l request-timeout -d 'How long to wait for each request (e.g. 5s, 2m, 1h30m; 0 waits as long as it takes)' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand list" -s h -l help -d 'Print help'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand show" -s o -l output -d 'Output format: wide lists every pod and node; json and yaml give every figure' -r -f -a "wide\t''
+json\t''
+yaml\t''"
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand show" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, several files merged as kubectl does, else ~/.kube/config; inside a pod, its service account]' -r -F
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand show" -l context -d 'The kubeconfig context to use [default: the current context]' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand show" -l user -d 'The kubeconfig user to use [default: the context\'s]' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand show" -s n -l namespace -d 'Namespace of namespaced objects [default: the context\'s, else default]' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand show" -l request-timeout -d 'How long to wait for each request (e.g. 5s, 2m, 1h30m; 0 waits as long as it takes)' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand show" -s h -l help -d 'Print help'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand completion" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand help; and not __fish_seen_subcommand_from lint rules explain plan completion help" -f -a "lint" -d 'Scan manifest files and directories and report problems with IPPools'
-complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand help; and not __fish_seen_subcommand_from lint rules explain plan completion help" -f -a "rules" -d 'List every rule'
-complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand help; and not __fish_seen_subcommand_from lint rules explain plan completion help" -f -a "explain" -d 'Print one rule\'s documentation'
-complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand help; and not __fish_seen_subcommand_from lint rules explain plan completion help" -f -a "plan" -d 'Offline capacity calculator: blocks, addresses and headroom per blockSize, and a recommended blockSize'
-complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand help; and not __fish_seen_subcommand_from lint rules explain plan completion help" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish or powershell)'
-complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand help; and not __fish_seen_subcommand_from lint rules explain plan completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand help; and not __fish_seen_subcommand_from lint rules explain plan assign unassign enable disable patch list show completion help" -f -a "lint" -d 'Scan manifest files and directories and report problems with IPPools'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand help; and not __fish_seen_subcommand_from lint rules explain plan assign unassign enable disable patch list show completion help" -f -a "rules" -d 'List every rule'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand help; and not __fish_seen_subcommand_from lint rules explain plan assign unassign enable disable patch list show completion help" -f -a "explain" -d 'Print one rule\'s documentation'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand help; and not __fish_seen_subcommand_from lint rules explain plan assign unassign enable disable patch list show completion help" -f -a "plan" -d 'Offline capacity calculator: blocks, addresses and headroom per blockSize, and a recommended blockSize'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand help; and not __fish_seen_subcommand_from lint rules explain plan assign unassign enable disable patch list show completion help" -f -a "assign" -d 'Name the pools new pods of a namespace, pod or workload draw from (CNI annotations)'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand help; and not __fish_seen_subcommand_from lint rules explain plan assign unassign enable disable patch list show completion help" -f -a "unassign" -d 'Remove the pool annotations from a namespace, pod or workload'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand help; and not __fish_seen_subcommand_from lint rules explain plan assign unassign enable disable patch list show completion help" -f -a "enable" -d 'Enable a pool (spec.disabled: false)'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand help; and not __fish_seen_subcommand_from lint rules explain plan assign unassign enable disable patch list show completion help" -f -a "disable" -d 'Disable a pool (spec.disabled: true): no new addresses come from it'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand help; and not __fish_seen_subcommand_from lint rules explain plan assign unassign enable disable patch list show completion help" -f -a "patch" -d 'Change a pool\'s mutable fields, checked by the lint rules before anything is sent'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand help; and not __fish_seen_subcommand_from lint rules explain plan assign unassign enable disable patch list show completion help" -f -a "list" -d 'List the cluster\'s pools with their usage (blocks, addresses in use)'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand help; and not __fish_seen_subcommand_from lint rules explain plan assign unassign enable disable patch list show completion help" -f -a "show" -d 'Show one pool: effective spec, blocks per node, who names it, pods using it'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand help; and not __fish_seen_subcommand_from lint rules explain plan assign unassign enable disable patch list show completion help" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish or powershell)'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand help; and not __fish_seen_subcommand_from lint rules explain plan assign unassign enable disable patch list show completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

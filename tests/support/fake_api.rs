@@ -11,7 +11,6 @@
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -402,7 +401,7 @@ fn handle(shared: &Arc<Mutex<State>>, mut request: tiny_http::Request) {
     let url = request.url().to_owned();
     let (path, query) = url.split_once('?').unwrap_or((&url, ""));
     let (path, query) = (path.to_owned(), query.to_owned());
-    let header = |name: &str| {
+    let header = |name: &'static str| {
         request
             .headers()
             .iter()

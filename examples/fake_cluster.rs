@@ -1,0 +1,25 @@
+//! A fake Kubernetes API server with a small Calico cluster in it, to try live mode without a
+//! cluster (the same server the live tests use, tests/support/fake_api.rs):
+//!
+//!     cargo run --example fake_cluster -- /tmp/ippool-demo.kubeconfig &
+//!     KUBECONFIG=/tmp/ippool-demo.kubeconfig cargo run -- list
+//!
+//! It listens on 127.0.0.1 (plain HTTP) and stops after 10 minutes, or when killed. Nothing it
+//! stores outlives it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::time::Duration;
+
+fn main() {
+    let path = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "ippool-demo.kubeconfig".to_owned());
+    let api = support::fake_api::FakeApi::start();
+    support::seed(&api);
+    std::fs::copy(api.kubeconfig(), &path).expect("write the kubeconfig");
+    println!("fake API server at {}; kubeconfig written to {path}", api.url());
+    std::thread::sleep(Duration::from_secs(600));
+}

@@ -1,0 +1,82 @@
+//! Shared by the live tests: the fake API server and a small cluster to seed it with.
+#![allow(dead_code)]
+
+pub mod fake_api;
+
+use serde_json::{Value, json};
+
+pub const CRD: &str = "crd.projectcalico.org/v1";
+
+pub fn pool(name: &str, cidr: &str, spec: Value) -> Value {
+    let mut object = json!({
+        "apiVersion": CRD,
+        "kind": "IPPool",
+        "metadata": {"name": name},
+        "spec": {"cidr": cidr},
+    });
+    fake_api::merge_patch(&mut object, &json!({ "spec": spec }));
+    object
+}
+
+pub fn pod(namespace: &str, name: &str, ip: &str, node: &str) -> Value {
+    json!({
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": name, "namespace": namespace},
+        "spec": {"nodeName": node, "containers": [{"name": "app", "image": "nginx"}]},
+        "status": {"phase": "Running", "podIP": ip, "podIPs": [{"ip": ip}]},
+    })
+}
+
+pub fn node(name: &str, labels: Value) -> Value {
+    json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": name, "labels": labels}})
+}
+
+/// IPAMBlock `cidr` affine to `node`, with `used` of its addresses allocated.
+pub fn block(cidr: &str, node: &str, used: usize) -> Value {
+    let net: ipnet::IpNet = cidr.parse().expect("a block CIDR");
+    let size = 1usize << (net.max_prefix_len() - net.prefix_len());
+    let allocations: Vec<Value> = (0..size)
+        .map(|i| if i < used { json!(0) } else { Value::Null })
+        .collect();
+    let unallocated: Vec<usize> = (used..size).collect();
+    json!({
+        "apiVersion": CRD, "kind": "IPAMBlock",
+        "metadata": {"name": cidr.replace(['.', ':', '/'], "-")},
+        "spec": {
+            "cidr": cidr, "affinity": format!("host:{node}"), "allocations": allocations,
+            "unallocated": unallocated,
+            "attributes": [{"handle_id": "k8s-pod-network.x", "secondary": {"node": node}}],
+            "strictAffinity": false,
+        },
+    })
+}
+
+/// A small cluster: five pools (one disabled, one for tunnels only, one IPv6, one the operator
+/// manages), two nodes, namespace `test-ns` with pods in the default pool, and a Deployment.
+pub fn seed(api: &fake_api::FakeApi) {
+    api.insert(pool("default-ipv4-ippool", "192.168.0.0/16", json!({"blockSize": 26, "natOutgoing": true})));
+    api.insert(pool("extra-ippool", "10.245.0.0/16", json!({"blockSize": 26})));
+    api.insert(pool("old-pool", "10.246.0.0/16", json!({"disabled": true})));
+    api.insert(pool("tunnel-pool", "10.247.0.0/16", json!({"allowedUses": ["Tunnel"]})));
+    api.insert(pool("default-ipv6-ippool", "fd00:10::/64", json!({})));
+    api.insert(node("node-1", json!({"kubernetes.io/hostname": "node-1", "zone": "a"})));
+    api.insert(node("node-2", json!({"kubernetes.io/hostname": "node-2", "zone": "b"})));
+    api.insert(json!({
+        "apiVersion": "v1", "kind": "Namespace",
+        "metadata": {"name": "test-ns", "labels": {"team": "a"},
+                     "annotations": {"example.com/owner": "team-a", "scheduler.alpha.kubernetes.io/node-selector": "zone=a"}},
+    }));
+    api.insert(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "default"}}));
+    for (i, ip) in ["192.168.0.5", "192.168.0.6", "10.245.0.7"].iter().enumerate() {
+        api.insert(pod("test-ns", &format!("app-{i}"), ip, "node-1"));
+    }
+    api.insert(block("192.168.0.0/26", "node-1", 2));
+    api.insert(block("10.245.0.0/26", "node-1", 1));
+    api.insert(json!({
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "web", "namespace": "test-ns"},
+        "spec": {"replicas": 3, "template": {
+            "metadata": {"labels": {"app": "web"}, "annotations": {"prometheus.io/scrape": "true"}},
+            "spec": {"containers": [{"name": "web", "image": "nginx"}]}}},
+    }));
+}
