@@ -9,9 +9,9 @@ use std::hint::black_box;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use kubectl_ippool::manifest::load_file;
-use kubectl_ippool::source::SourceFile;
 use kubectl_ippool::model::overlap::overlapping_pairs;
 use kubectl_ippool::model::selector;
+use kubectl_ippool::source::SourceFile;
 
 const SELECTORS: &[&str] = &[
     "all()",

@@ -20,6 +20,9 @@ fn main() {
     let api = support::fake_api::FakeApi::start();
     support::seed(&api);
     std::fs::copy(api.kubeconfig(), &path).expect("write the kubeconfig");
-    println!("fake API server at {}; kubeconfig written to {path}", api.url());
+    println!(
+        "fake API server at {}; kubeconfig written to {path}",
+        api.url()
+    );
     std::thread::sleep(Duration::from_secs(600));
 }

@@ -204,11 +204,21 @@ pub struct ConnectArgs {
     pub user: Option<String>,
 
     /// Namespace of namespaced objects [default: the context's, else default]
-    #[arg(short = 'n', long, value_name = "NAMESPACE", help_heading = "Connection")]
+    #[arg(
+        short = 'n',
+        long,
+        value_name = "NAMESPACE",
+        help_heading = "Connection"
+    )]
     pub namespace: Option<String>,
 
     /// How long to wait for each request (e.g. 5s, 2m, 1h30m; 0 waits as long as it takes)
-    #[arg(long, value_name = "DURATION", default_value = "0", help_heading = "Connection")]
+    #[arg(
+        long,
+        value_name = "DURATION",
+        default_value = "0",
+        help_heading = "Connection"
+    )]
     pub request_timeout: String,
 }
 
@@ -323,11 +333,21 @@ pub struct PatchArgs {
     pub vxlan_mode: Option<String>,
 
     /// spec.nodeSelector, a Calico selector (e.g. "all()", "zone == 'a'")
-    #[arg(long, value_name = "SELECTOR", allow_hyphen_values = true, help_heading = "Fields")]
+    #[arg(
+        long,
+        value_name = "SELECTOR",
+        allow_hyphen_values = true,
+        help_heading = "Fields"
+    )]
     pub node_selector: Option<String>,
 
     /// spec.namespaceSelector, a Calico selector ("" removes it)
-    #[arg(long, value_name = "SELECTOR", allow_hyphen_values = true, help_heading = "Fields")]
+    #[arg(
+        long,
+        value_name = "SELECTOR",
+        allow_hyphen_values = true,
+        help_heading = "Fields"
+    )]
     pub namespace_selector: Option<String>,
 
     /// spec.disableBGPExport

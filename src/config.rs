@@ -11,12 +11,12 @@ use ipnet::IpNet;
 use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
 
 use crate::manifest::extract::{Reader, describe};
-use crate::source::SourceFile;
 use crate::manifest::yaml::{self, Limits, NodeRef, ScalarType, Span};
 use crate::model::cidr;
 use crate::model::version::CalicoVersion;
 use crate::report::Severity;
 use crate::rules::{self, RULES, Rule};
+use crate::source::SourceFile;
 
 pub const FILE_NAME: &str = ".ippool-lint.yaml";
 

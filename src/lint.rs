@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::manifest::discover::{self, DiscoverError, Filter, Input, Problem};
-use crate::source::{Loc, SourceFile, SourceId, SourceMap};
 use crate::manifest::yaml::Span;
 use crate::manifest::{self, LoadProblem, Loaded, MAX_FILE_BYTES, kustomize};
 use crate::model::inventory::Inventory;
@@ -17,6 +16,7 @@ use crate::rules::Context;
 use crate::rules::invalid_yaml::RULE as INVALID_YAML;
 use crate::rules::unused_suppression::RULE as UNUSED_SUPPRESSION;
 use crate::settings::LintSettings;
+use crate::source::{Loc, SourceFile, SourceId, SourceMap};
 use crate::suppress;
 
 pub struct Outcome {

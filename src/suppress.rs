@@ -7,11 +7,11 @@
 use std::collections::HashMap;
 
 use crate::manifest::extract::{Reader, describe};
-use crate::source::{Loc, SourceId};
 use crate::manifest::yaml::{NodeKind, NodeRef, Parsed, ScalarType, Span};
 use crate::report::{Finding, Location};
 use crate::rules::unused_suppression::RULE as UNUSED;
 use crate::rules::{self, RULES, Rule};
+use crate::source::{Loc, SourceId};
 
 /// The object annotation; its value lists codes or names, or `all`.
 pub const ANNOTATION: &str = "ippool.lint/ignore";
@@ -104,7 +104,13 @@ impl crate::manifest::Extras for Collector {
     }
 
     fn file(&mut self, source: SourceId, text: &str, parsed: &Parsed) {
-        read_comments(source, text, parsed, &mut self.suppressions, &mut self.findings);
+        read_comments(
+            source,
+            text,
+            parsed,
+            &mut self.suppressions,
+            &mut self.findings,
+        );
     }
 }
 

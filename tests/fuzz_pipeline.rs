@@ -3,10 +3,10 @@
 //! reach much deeper into the loader and the rules than random bytes do.
 #![allow(clippy::unwrap_used)]
 
-use kubectl_ippool::source::SourceFile;
 use kubectl_ippool::manifest::{decode, load_file};
 use kubectl_ippool::model::version::CalicoVersion;
 use kubectl_ippool::rules::{self, Context};
+use kubectl_ippool::source::SourceFile;
 use proptest::prelude::*;
 
 const SEEDS: &[&str] = &[

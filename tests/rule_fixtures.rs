@@ -15,10 +15,10 @@ use std::path::{Path, PathBuf};
 use clap::Parser;
 use kubectl_ippool::cli::{Cli, Command};
 use kubectl_ippool::lint::{self, Outcome};
-use kubectl_ippool::source::SourceMap;
 use kubectl_ippool::report::{self, Severity, Summary, human};
 use kubectl_ippool::rules::{RULES, Rule};
 use kubectl_ippool::settings::LintSettings;
+use kubectl_ippool::source::SourceMap;
 
 fn lint_fixture(path: &Path, extra: &[&str]) -> Outcome {
     let mut args = vec!["kubectl-ippool", "lint", path.to_str().unwrap()];

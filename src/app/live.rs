@@ -17,8 +17,8 @@ use crate::live::calico::{
     self, CalicoApi, IPAM_BLOCKS, IPAM_CONFIGS, NAMESPACES, NODES, PODS, Target, WORKLOADS,
 };
 use crate::live::client::{Connection, LiveError, Resource};
-use crate::live::plan::{self, Edit, Judgement, PoolEdit, SpecChange, World};
 use crate::live::inspect::{self, NodeLabels};
+use crate::live::plan::{self, Edit, Judgement, PoolEdit, SpecChange, World};
 use crate::live::snapshot::{self, normalized};
 use crate::live::usage::{self, Block};
 use crate::manifest::emit;
@@ -36,10 +36,7 @@ fn open(connect: &crate::cli::ConnectArgs) -> Result<(Connection, CalicoApi), Li
     Ok((connection, api))
 }
 
-fn list_normalized(
-    connection: &Connection,
-    resource: &Resource,
-) -> Result<Vec<Value>, LiveError> {
+fn list_normalized(connection: &Connection, resource: &Resource) -> Result<Vec<Value>, LiveError> {
     Ok(connection
         .list(resource, None)?
         .iter()
@@ -196,7 +193,11 @@ fn report_write(
         }
         Some(ObjectFormat::Yaml) => io.stdout.write_all(emit::to_yaml(result).as_bytes())?,
         None => {
-            writeln!(io.stdout, "{reference} {verb}{}", dry_run_note(write.dry_run))?;
+            writeln!(
+                io.stdout,
+                "{reference} {verb}{}",
+                dry_run_note(write.dry_run)
+            )?;
             if write.dry_run == DryRun::Client {
                 writeln!(
                     io.stdout,
@@ -430,7 +431,9 @@ pub(super) enum PoolCommand {
 }
 
 pub(super) fn enable(args: PoolWriteArgs, io: &mut Io<'_>) -> Result<i32, Failure> {
-    let change: SpecChange = [("disabled".to_owned(), json!(false))].into_iter().collect();
+    let change: SpecChange = [("disabled".to_owned(), json!(false))]
+        .into_iter()
+        .collect();
     pool_write(&args, change, PoolCommand::Enable, io)
 }
 
@@ -442,7 +445,9 @@ pub(super) fn disable(args: PoolWriteArgs, io: &mut Io<'_>) -> Result<i32, Failu
 pub(super) fn patch(args: PatchArgs, io: &mut Io<'_>) -> Result<i32, Failure> {
     // Immutable fields are refused before anything is sent, connection included.
     if args.cidr.is_some() {
-        return Err(Failure::Live(LiveError::Refused(plan::immutable_refusal("cidr"))));
+        return Err(Failure::Live(LiveError::Refused(plan::immutable_refusal(
+            "cidr",
+        ))));
     }
     if args.block_size.is_some() {
         return Err(Failure::Live(LiveError::Refused(plan::immutable_refusal(
@@ -458,13 +463,20 @@ pub(super) fn patch(args: PatchArgs, io: &mut Io<'_>) -> Result<i32, Failure> {
     set("natOutgoing", args.nat_outgoing.map(Value::Bool));
     set("ipipMode", args.ipip_mode.clone().map(Value::String));
     set("vxlanMode", args.vxlan_mode.clone().map(Value::String));
-    set("nodeSelector", args.node_selector.clone().map(Value::String));
+    set(
+        "nodeSelector",
+        args.node_selector.clone().map(Value::String),
+    );
     // An empty namespaceSelector is removed rather than written empty.
     set(
         "namespaceSelector",
-        args.namespace_selector
-            .clone()
-            .map(|s| if s.is_empty() { Value::Null } else { Value::String(s) }),
+        args.namespace_selector.clone().map(|s| {
+            if s.is_empty() {
+                Value::Null
+            } else {
+                Value::String(s)
+            }
+        }),
     );
     set("disableBGPExport", args.disable_bgp_export.map(Value::Bool));
     set(
@@ -473,7 +485,10 @@ pub(super) fn patch(args: PatchArgs, io: &mut Io<'_>) -> Result<i32, Failure> {
             .clone()
             .map(|uses| Value::Array(uses.into_iter().map(Value::String).collect())),
     );
-    set("assignmentMode", args.assignment_mode.clone().map(Value::String));
+    set(
+        "assignmentMode",
+        args.assignment_mode.clone().map(Value::String),
+    );
     if change.is_empty() {
         return Err(Failure::Live(LiveError::Refused(
             "nothing to change: pass at least one of --nat-outgoing, --ipip-mode, --vxlan-mode, --node-selector, --namespace-selector, --disable-bgp-export, --allowed-uses, --assignment-mode".to_owned(),
@@ -552,13 +567,23 @@ fn pool_write(
         {
             return Err(changed_meanwhile(&reference));
         }
-        let result = send(&connection, &api.pools, None, &args.pool, &patch, &proposed, args.write.dry_run)?;
+        let result = send(
+            &connection,
+            &api.pools,
+            None,
+            &args.pool,
+            &patch,
+            &proposed,
+            args.write.dry_run,
+        )?;
         Ok(Some((result, patch)))
     })
     .map_err(Failure::Live)?;
     match written {
         None => writeln!(io.stdout, "{reference} unchanged")?,
-        Some((result, patch)) => report_write(io, &args.write, &reference, "patched", &result, &patch)?,
+        Some((result, patch)) => {
+            report_write(io, &args.write, &reference, "patched", &result, &patch)?
+        }
     }
     Ok(EXIT_OK)
 }
@@ -615,8 +640,9 @@ fn disable_consequences(
     let mut reasons = Vec::new();
     if in_use.0 > 0 {
         reasons.push(format!(
-            "{} addresses in {} blocks are still allocated from it (their pods keep them; recreate them to move them)",
-            in_use.0, in_use.1
+            "{} still allocated from it in {} (their pods keep them; recreate the pods to move them)",
+            counted(in_use.0, "address is", "addresses are"),
+            counted(in_use.1 as u128, "block", "blocks"),
         ));
     }
     let naming: Vec<&Finding> = consequences.iter().filter(|f| f.code == "IPP203").collect();
@@ -627,9 +653,8 @@ fn disable_consequences(
             .collect();
         objects.dedup();
         reasons.push(format!(
-            "{} {} name it in pool annotations, so their new pods will fail (\"the given pool (...) does not exist, or is not enabled\"): {}",
-            objects.len(),
-            if objects.len() == 1 { "object" } else { "objects" },
+            "{} in pool annotations, so their new pods will fail (\"the given pool (...) does not exist, or is not enabled\"): {}",
+            counted(objects.len() as u128, "object names it", "objects name it"),
             objects.join(", ")
         ));
     }
@@ -641,6 +666,10 @@ fn disable_consequences(
     }
     let question = format!("IPPool {pool_name} is in use: {}.", reasons.join("; "));
     confirm(io, &question, args.write.yes)
+}
+
+fn counted(n: u128, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Pools in Calico's order (name order) with their CIDRs, the buckets of `usage`.
@@ -685,7 +714,10 @@ fn node_labels(connection: &Connection) -> Result<Vec<NodeLabels>, LiveError> {
         .list(&NODES, None)?
         .iter()
         .map(|node| NodeLabels {
-            name: node["metadata"]["name"].as_str().unwrap_or_default().to_owned(),
+            name: node["metadata"]["name"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
             labels: node["metadata"]["labels"]
                 .as_object()
                 .map(|labels| {
@@ -712,8 +744,14 @@ pub(super) fn show(args: crate::cli::ShowArgs, io: &mut Io<'_>) -> Result<i32, F
         .objects
         .extend(annotated_objects(&connection).map_err(Failure::Live)?);
     let snapshot = world.current();
-    let Some(detail) = inspect::detail(&args.pool, &world.objects, &snapshot, &blocks, &nodes, &pods)
-    else {
+    let Some(detail) = inspect::detail(
+        &args.pool,
+        &world.objects,
+        &snapshot,
+        &blocks,
+        &nodes,
+        &pods,
+    ) else {
         return Err(Failure::Live(pool_not_found(&api, &args.pool, &world)));
     };
     pools_report::render_show(io.stdout, &detail, args.output, &api)?;

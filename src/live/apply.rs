@@ -52,7 +52,13 @@ mod tests {
         });
         assert_eq!((result.unwrap(), calls), (2, 3));
         let error = with_retries::<()>("namespace/x", |_| Err(conflict())).unwrap_err();
-        assert!(matches!(error, LiveError::Conflict { attempts: MAX_ATTEMPTS, .. }));
+        assert!(matches!(
+            error,
+            LiveError::Conflict {
+                attempts: MAX_ATTEMPTS,
+                ..
+            }
+        ));
         let mut calls = 0;
         let other = with_retries::<()>("namespace/x", |_| {
             calls += 1;

@@ -198,12 +198,21 @@ mod tests {
     #[test]
     fn targets_read_like_kubectl() {
         let (target, used) = parse_target("ns", Some("test-ns")).unwrap();
-        assert_eq!((target.resource, target.name.as_str(), used), (NAMESPACES, "test-ns", 1));
+        assert_eq!(
+            (target.resource, target.name.as_str(), used),
+            (NAMESPACES, "test-ns", 1)
+        );
         let (target, used) = parse_target("deploy/web", Some("pool")).unwrap();
-        assert_eq!((target.resource, target.name.as_str(), used), (DEPLOYMENTS, "web", 0));
+        assert_eq!(
+            (target.resource, target.name.as_str(), used),
+            (DEPLOYMENTS, "web", 0)
+        );
         assert_eq!(target.kubectl_ref(), "deployment.apps/web");
         let (target, _) = parse_target("CronJob/nightly", None).unwrap();
-        assert_eq!(target.template, &["spec", "jobTemplate", "spec", "template"]);
+        assert_eq!(
+            target.template,
+            &["spec", "jobTemplate", "spec", "template"]
+        );
         let error = parse_target("deplyo", Some("web")).unwrap_err().to_string();
         assert!(error.contains("did you mean deploy?"), "{error}");
         assert!(parse_target("pod/", None).is_err());

@@ -105,9 +105,7 @@ pub enum LiveError {
         "the API server at {server} rejected the credentials (401 Unauthorized): check the user of the kubeconfig context, or log in again"
     )]
     Unauthorized { server: String },
-    #[error(
-        "RBAC denied {verb} on {resource}{group_note} {scope}: {message}"
-    )]
+    #[error("RBAC denied {verb} on {resource}{group_note} {scope}: {message}")]
     Forbidden {
         verb: String,
         resource: String,
@@ -211,7 +209,11 @@ impl Connection {
             config.write_timeout = Some(timeout);
             config.reset_reader_on_write = true;
         }
-        let server = config.cluster_url.to_string().trim_end_matches('/').to_owned();
+        let server = config
+            .cluster_url
+            .to_string()
+            .trim_end_matches('/')
+            .to_owned();
         let namespace = args
             .namespace
             .clone()
@@ -282,8 +284,16 @@ impl Connection {
         let request = http::Request::get(resource.path(namespace, Some(name)))
             .body(Vec::new())
             .map_err(|e| LiveError::Config(e.to_string()))?;
-        self.send(request)
-            .map_err(|error| self.error(error, "get", resource.plural, resource.group, namespace, Some(name)))
+        self.send(request).map_err(|error| {
+            self.error(
+                error,
+                "get",
+                resource.plural,
+                resource.group,
+                namespace,
+                Some(name),
+            )
+        })
     }
 
     /// Every object of a type (in `namespace`, or in all namespaces when `None`), page by page.
@@ -304,9 +314,16 @@ impl Connection {
             let request = http::Request::get(path)
                 .body(Vec::new())
                 .map_err(|e| LiveError::Config(e.to_string()))?;
-            let mut page = self
-                .send(request)
-                .map_err(|error| self.error(error, "list", resource.plural, resource.group, namespace, None))?;
+            let mut page = self.send(request).map_err(|error| {
+                self.error(
+                    error,
+                    "list",
+                    resource.plural,
+                    resource.group,
+                    namespace,
+                    None,
+                )
+            })?;
             if let Some(Value::Array(page_items)) = page.get_mut("items").map(Value::take) {
                 items.extend(page_items);
             }
@@ -338,8 +355,16 @@ impl Connection {
             .header(http::header::CONTENT_TYPE, "application/merge-patch+json")
             .body(body)
             .map_err(|e| LiveError::Config(e.to_string()))?;
-        self.send(request)
-            .map_err(|error| self.error(error, "patch", resource.plural, resource.group, namespace, Some(name)))
+        self.send(request).map_err(|error| {
+            self.error(
+                error,
+                "patch",
+                resource.plural,
+                resource.group,
+                namespace,
+                Some(name),
+            )
+        })
     }
 
     /// One sentence for what went wrong with a request: who refused what, or why nothing
@@ -447,11 +472,17 @@ async fn load_config(
     let explicit = options.context.is_some() || options.user.is_some();
     if let Some(path) = path {
         let kubeconfig = Kubeconfig::read_from(&path).map_err(|error| {
-            LiveError::Config(format!("cannot read kubeconfig {}: {}", path.display(), chain(&error)))
+            LiveError::Config(format!(
+                "cannot read kubeconfig {}: {}",
+                path.display(),
+                chain(&error)
+            ))
         })?;
         return kube::Config::from_custom_kubeconfig(kubeconfig, options)
             .await
-            .map_err(|error| LiveError::Config(format!("kubeconfig {}: {}", path.display(), chain(&error))));
+            .map_err(|error| {
+                LiveError::Config(format!("kubeconfig {}: {}", path.display(), chain(&error)))
+            });
     }
     match kube::Config::from_kubeconfig(options).await {
         Ok(config) => Ok(config),
@@ -499,8 +530,14 @@ mod tests {
         assert_eq!(parse_duration("0").unwrap(), None);
         assert_eq!(parse_duration("5").unwrap(), Some(Duration::from_secs(5)));
         assert_eq!(parse_duration("5s").unwrap(), Some(Duration::from_secs(5)));
-        assert_eq!(parse_duration("500ms").unwrap(), Some(Duration::from_millis(500)));
-        assert_eq!(parse_duration("1h30m").unwrap(), Some(Duration::from_secs(5400)));
+        assert_eq!(
+            parse_duration("500ms").unwrap(),
+            Some(Duration::from_millis(500))
+        );
+        assert_eq!(
+            parse_duration("1h30m").unwrap(),
+            Some(Duration::from_secs(5400))
+        );
         assert!(parse_duration("5x").is_err());
         assert!(parse_duration("").is_err());
         assert!(parse_duration("s").is_err());
@@ -509,7 +546,10 @@ mod tests {
     #[test]
     fn paths_follow_the_api_layout() {
         let pods = Resource::core("pods", "Pod", true);
-        assert_eq!(pods.path(Some("a b"), Some("x")), "/api/v1/namespaces/a%20b/pods/x");
+        assert_eq!(
+            pods.path(Some("a b"), Some("x")),
+            "/api/v1/namespaces/a%20b/pods/x"
+        );
         assert_eq!(pods.path(None, None), "/api/v1/pods");
         let pools = Resource {
             group: "crd.projectcalico.org",
@@ -518,7 +558,10 @@ mod tests {
             kind: "IPPool",
             namespaced: false,
         };
-        assert_eq!(pools.path(Some("ignored"), Some("p")), "/apis/crd.projectcalico.org/v1/ippools/p");
+        assert_eq!(
+            pools.path(Some("ignored"), Some("p")),
+            "/apis/crd.projectcalico.org/v1/ippools/p"
+        );
         assert_eq!(pools.kubectl_name(), "ippool.crd.projectcalico.org");
     }
 }

@@ -304,13 +304,22 @@ mod tests {
     fn world() -> World {
         World {
             objects: vec![
-                normalized(&POOLS_CRD_V1, &json!({"metadata": {"name": "b-pool"},
-                    "spec": {"cidr": "10.1.0.0/16", "nodeSelector": "zone == 'a'", "blockSize": 24}})),
-                normalized(&POOLS_CRD_V1, &json!({"metadata": {"name": "a-pool",
+                normalized(
+                    &POOLS_CRD_V1,
+                    &json!({"metadata": {"name": "b-pool"},
+                    "spec": {"cidr": "10.1.0.0/16", "nodeSelector": "zone == 'a'", "blockSize": 24}}),
+                ),
+                normalized(
+                    &POOLS_CRD_V1,
+                    &json!({"metadata": {"name": "a-pool",
                     "labels": {OPERATOR_LABEL: "tigera-operator"}},
-                    "spec": {"cidr": "10.0.0.0/16", "ipipMode": "Always"}})),
-                normalized(&NAMESPACES, &json!({"metadata": {"name": "team",
-                    "annotations": {"cni.projectcalico.org/ipv4pools": "[\"b-pool\"]"}}})),
+                    "spec": {"cidr": "10.0.0.0/16", "ipipMode": "Always"}}),
+                ),
+                normalized(
+                    &NAMESPACES,
+                    &json!({"metadata": {"name": "team",
+                    "annotations": {"cni.projectcalico.org/ipv4pools": "[\"b-pool\"]"}}}),
+                ),
             ],
         }
     }
@@ -320,18 +329,33 @@ mod tests {
         let world = world();
         let snapshot = world.current();
         let nodes = vec![
-            NodeLabels { name: "n1".into(), labels: [("zone".into(), "a".into())].into() },
-            NodeLabels { name: "n2".into(), labels: BTreeMap::new() },
+            NodeLabels {
+                name: "n1".into(),
+                labels: [("zone".into(), "a".into())].into(),
+            },
+            NodeLabels {
+                name: "n2".into(),
+                labels: BTreeMap::new(),
+            },
         ];
         let rows = rows(&world.objects, &snapshot, &[], Some(&nodes));
-        assert_eq!(rows.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["a-pool", "b-pool"]);
+        assert_eq!(
+            rows.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(),
+            ["a-pool", "b-pool"]
+        );
         assert_eq!(rows[0].spec.block_size, Some(26));
         assert!(rows[0].defaulted.contains(&"blockSize"));
         assert!(rows[0].managed_by_operator);
         assert_eq!(rows[0].spec.ipip_mode, "Always");
         assert_eq!(rows[0].spec.vxlan_mode, "Never");
-        assert_eq!(rows[0].nodes_selected.as_deref(), Some(&["n1".to_owned(), "n2".to_owned()][..]));
-        assert_eq!(rows[1].nodes_selected.as_deref(), Some(&["n1".to_owned()][..]));
+        assert_eq!(
+            rows[0].nodes_selected.as_deref(),
+            Some(&["n1".to_owned(), "n2".to_owned()][..])
+        );
+        assert_eq!(
+            rows[1].nodes_selected.as_deref(),
+            Some(&["n1".to_owned()][..])
+        );
         assert!(!rows[1].defaulted.contains(&"blockSize"));
     }
 
@@ -347,7 +371,10 @@ mod tests {
         let shown = detail("b-pool", &world.objects, &snapshot, &[], &[], &pods).unwrap();
         assert_eq!(
             shown.referenced_by,
-            [Reference { object: "Namespace/team".into(), annotation: "cni.projectcalico.org/ipv4pools".into() }]
+            [Reference {
+                object: "Namespace/team".into(),
+                annotation: "cni.projectcalico.org/ipv4pools".into()
+            }]
         );
         assert_eq!(shown.pods.len(), 1);
         assert_eq!(shown.pods[0].name, "p1");

@@ -67,7 +67,11 @@ fn touches(finding: &Finding, source: SourceId) -> bool {
 impl World {
     /// The snapshot of the objects, with object `replace` (an index) swapped for `proposed`, or
     /// `proposed` added when `replace` is `None`. Returns the proposed object's source.
-    fn snapshot(&self, replace: Option<usize>, proposed: Option<&Value>) -> (Snapshot, Option<SourceId>) {
+    fn snapshot(
+        &self,
+        replace: Option<usize>,
+        proposed: Option<&Value>,
+    ) -> (Snapshot, Option<SourceId>) {
         let mut snapshot = Snapshot::default();
         let mut focus = None;
         for (index, object) in self.objects.iter().enumerate() {
@@ -395,7 +399,9 @@ pub fn operator_refusal(pool_name: &str, fields: &[&str]) -> String {
     let installation: Vec<String> = fields
         .iter()
         .map(|field| match *field {
-            "namespaceSelector" => "(no Installation field: the operator cannot set namespaceSelector)".to_owned(),
+            "namespaceSelector" => {
+                "(no Installation field: the operator cannot set namespaceSelector)".to_owned()
+            }
             "natOutgoing" => "natOutgoing (Enabled/Disabled)".to_owned(),
             field => crate::model::pool::installation_field(field).to_owned(),
         })
@@ -464,7 +470,10 @@ mod tests {
             false,
         )
         .unwrap();
-        let Edit::Write { patch, proposed, .. } = edit else {
+        let Edit::Write {
+            patch, proposed, ..
+        } = edit
+        else {
             panic!("expected a write");
         };
         assert_eq!(
@@ -495,7 +504,9 @@ mod tests {
     fn workload_assignments_patch_the_pod_template() {
         let (target, _) = parse_target("cronjob", Some("nightly")).unwrap();
         let object = json!({"metadata": {"name": "nightly", "resourceVersion": "9"}});
-        let Edit::Write { patch, .. } = plan_assign(&target, &object, &[], &["a".into()], false).unwrap() else {
+        let Edit::Write { patch, .. } =
+            plan_assign(&target, &object, &[], &["a".into()], false).unwrap()
+        else {
             panic!("expected a write");
         };
         assert_eq!(
@@ -509,7 +520,10 @@ mod tests {
     fn unassign_removes_both_keys_with_null() {
         let (target, _) = parse_target("ns", Some("test-ns")).unwrap();
         let object = namespace(json!({IPV4_POOLS: "[\"a\"]", "keep": "me"}));
-        let Edit::Write { patch, proposed, .. } = plan_unassign(&target, &object) else {
+        let Edit::Write {
+            patch, proposed, ..
+        } = plan_unassign(&target, &object)
+        else {
             panic!("expected a write");
         };
         assert_eq!(patch["metadata"]["annotations"][IPV4_POOLS], Value::Null);
@@ -528,13 +542,17 @@ mod tests {
                 pool("b", "10.0.0.0/24", json!({"disabled": true})),
             ],
         };
-        let change: SpecChange = [("natOutgoing".to_owned(), json!(true))].into_iter().collect();
+        let change: SpecChange = [("natOutgoing".to_owned(), json!(true))]
+            .into_iter()
+            .collect();
         let PoolEdit::Write { proposed, .. } = plan_pool(&world.objects[0], &change) else {
             panic!("expected a write");
         };
         assert_eq!(world.judge(Some(0), &proposed, &[]).errors().count(), 0);
         // A bad selector is.
-        let change: SpecChange = [("nodeSelector".to_owned(), json!("zone == "))].into_iter().collect();
+        let change: SpecChange = [("nodeSelector".to_owned(), json!("zone == "))]
+            .into_iter()
+            .collect();
         let PoolEdit::Write { proposed, .. } = plan_pool(&world.objects[0], &change) else {
             panic!("expected a write");
         };
@@ -542,7 +560,9 @@ mod tests {
         let codes: Vec<&str> = judgement.errors().map(|f| f.code).collect();
         assert_eq!(codes, ["IPP012"]);
         // Enabling the overlapping disabled pool makes the overlap count as new.
-        let change: SpecChange = [("disabled".to_owned(), json!(false))].into_iter().collect();
+        let change: SpecChange = [("disabled".to_owned(), json!(false))]
+            .into_iter()
+            .collect();
         let PoolEdit::Write { proposed, .. } = plan_pool(&world.objects[1], &change) else {
             panic!("expected a write");
         };
@@ -557,13 +577,20 @@ mod tests {
     #[test]
     fn a_pool_patch_touches_only_the_changed_fields() {
         let object = pool("a", "10.0.0.0/16", json!({"natOutgoing": true}));
-        let same: SpecChange = [("natOutgoing".to_owned(), json!(true))].into_iter().collect();
+        let same: SpecChange = [("natOutgoing".to_owned(), json!(true))]
+            .into_iter()
+            .collect();
         assert_eq!(plan_pool(&object, &same), PoolEdit::Unchanged);
-        let change: SpecChange = [("ipipMode".to_owned(), json!("Always"))].into_iter().collect();
+        let change: SpecChange = [("ipipMode".to_owned(), json!("Always"))]
+            .into_iter()
+            .collect();
         let PoolEdit::Write { patch, .. } = plan_pool(&object, &change) else {
             panic!("expected a write");
         };
-        assert_eq!(patch, json!({"spec": {"ipipMode": "Always"}, "metadata": {"resourceVersion": "7"}}));
+        assert_eq!(
+            patch,
+            json!({"spec": {"ipipMode": "Always"}, "metadata": {"resourceVersion": "7"}})
+        );
     }
 
     #[test]

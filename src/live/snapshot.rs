@@ -36,7 +36,10 @@ pub fn object_ref(object: &Value) -> String {
 pub fn normalized(resource: &Resource, object: &Value) -> Value {
     let mut object = object.clone();
     if let Value::Object(map) = &mut object {
-        map.insert("apiVersion".to_owned(), Value::String(resource.api_version()));
+        map.insert(
+            "apiVersion".to_owned(),
+            Value::String(resource.api_version()),
+        );
         map.insert("kind".to_owned(), Value::String(resource.kind.to_owned()));
         if let Some(Value::Object(metadata)) = map.get_mut("metadata") {
             metadata.remove("managedFields");
@@ -50,7 +53,9 @@ impl Snapshot {
     pub fn add(&mut self, prefix: &str, object: &Value) -> SourceId {
         let name = format!("{prefix}:{}", object_ref(object));
         let text = emit::to_yaml(object);
-        let id = self.sources.add(SourceFile::new(name.clone(), text.clone()));
+        let id = self
+            .sources
+            .add(SourceFile::new(name.clone(), text.clone()));
         // Rendered by us, so it parses; a problem here would be ours, and is not the user's.
         let loaded = manifest::load_text(&name, &text, id, false, &mut NoExtras);
         self.inventory.merge(loaded.inventory);

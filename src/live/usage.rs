@@ -142,7 +142,10 @@ mod tests {
     #[test]
     fn huge_counts_stay_readable() {
         assert_eq!(count_text(Some(65_536)), "65536");
-        assert_eq!(count_text(total_of(&"fd00::/64".parse().unwrap())), "1.8447e19");
+        assert_eq!(
+            count_text(total_of(&"fd00::/64".parse().unwrap())),
+            "1.8447e19"
+        );
         assert_eq!(count_text(total_of(&"::/0".parse().unwrap())), "2^128");
     }
 }

@@ -115,10 +115,7 @@ pub fn read(reader: &Reader<'_>, object: NodeRef<'_>, inventory: &mut Inventory)
     }
 }
 
-fn name_of(
-    reader: &Reader<'_>,
-    object: NodeRef<'_>,
-) -> Option<(String, crate::source::Loc)> {
+fn name_of(reader: &Reader<'_>, object: NodeRef<'_>) -> Option<(String, crate::source::Loc)> {
     let name = object.get("metadata")?.get("name")?;
     Some((name.as_str()?.to_owned(), reader.loc(name.span())))
 }

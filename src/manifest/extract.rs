@@ -1,12 +1,12 @@
 //! Turns parsed YAML documents into model objects: the only place that knows both the YAML tree
 //! and the pool model. It records what was written and where; it judges nothing.
 
-use crate::source::{Loc, SourceId};
 use super::yaml::{Document, NodeRef, ScalarType, Span};
 use crate::model::pool::{
     Field, Pool, PoolSource, SelectorFault, SelectorField, Spanned, SpecKey, WrongType,
 };
 use crate::model::selector;
+use crate::source::{Loc, SourceId};
 
 /// One document's worth of reading: the source it came from and its text, for spans and for
 /// mapping positions inside scalars back to the file.

@@ -70,8 +70,8 @@ pub fn escape_property(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::{Loc, SourceFile, Span};
     use crate::report::{Finding, Location};
+    use crate::source::{Loc, SourceFile, Span};
 
     fn finding(severity: Severity, location: Location) -> Finding {
         Finding {

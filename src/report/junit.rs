@@ -208,8 +208,8 @@ fn allowed_in_xml(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::SourceFile;
     use crate::report::Severity;
+    use crate::source::SourceFile;
 
     fn finding(location: Location) -> Finding {
         Finding {

@@ -128,7 +128,13 @@ pub fn render_list(
         "USE%",
     ];
     if wide {
-        header.extend(["BLOCKSIZE", "ALLOWEDUSES", "NSSELECTOR", "NODES", "MANAGEDBY"]);
+        header.extend([
+            "BLOCKSIZE",
+            "ALLOWEDUSES",
+            "NSSELECTOR",
+            "NODES",
+            "MANAGEDBY",
+        ]);
     }
     let mut table = vec![header.iter().map(|h| (*h).to_owned()).collect::<Vec<_>>()];
     for row in rows {
@@ -153,7 +159,8 @@ pub fn render_list(
         ];
         if wide {
             cells.extend([
-                spec.block_size.map_or_else(|| "-".to_owned(), |b| b.to_string()),
+                spec.block_size
+                    .map_or_else(|| "-".to_owned(), |b| b.to_string()),
                 spec.allowed_uses.join(","),
                 if spec.namespace_selector.is_empty() {
                     "-".to_owned()
@@ -312,7 +319,7 @@ pub fn render_show(
                 pod.node.clone(),
             ]);
         }
-        if detail.pods.len() > 0 {
+        if !detail.pods.is_empty() {
             write_table(out, &table)?;
         }
     } else {

@@ -10,8 +10,8 @@ use std::path::{Component, Path, PathBuf};
 use serde::Serialize;
 
 use super::{Finding, Location, Severity, position};
-use crate::source::SourceMap;
 use crate::rules::Rule;
+use crate::source::SourceMap;
 
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub const INFORMATION_URI: &str = "https://github.com/kubectl-ippool/kubectl-ippool";

@@ -4,10 +4,10 @@ use std::collections::{BTreeMap, HashSet};
 
 use super::node_without_pool::{node_selector, serves_pods_automatically};
 use super::prelude::*;
-use crate::source::Loc;
 use crate::model::cidr::Family;
 use crate::model::cluster::NodeFact;
 use crate::model::selector::Selector;
+use crate::source::Loc;
 
 declare_rule! {
     /// ## What it does

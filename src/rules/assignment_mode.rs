@@ -103,10 +103,10 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::{Loc, Span};
     use crate::model::inventory::Inventory;
     use crate::model::pool::{PoolSource, Spanned};
     use crate::model::version::CalicoVersion;
+    use crate::source::{Loc, Span};
 
     fn run(mode: &str, calico: CalicoVersion) -> Vec<Finding> {
         let loc = Loc::new(0, Span { start: 0, end: 1 });

@@ -1,13 +1,13 @@
 //! IPP302 invalid-installation-pool.
 
 use super::prelude::*;
-use crate::source::Loc;
 use crate::model::cidr::Family;
 use crate::model::pool::WrongType;
 use crate::model::sources::{
     ENCAPSULATIONS, INSTALLATION_POOL_FIELDS, Installation, InstallationPool,
     MAX_INSTALLATION_POOLS, NAT_OUTGOING_VALUES,
 };
+use crate::source::Loc;
 
 declare_rule! {
     /// ## What it does

@@ -162,10 +162,10 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::{Loc, Span};
     use crate::model::inventory::Inventory;
     use crate::model::pool::{PoolSource, Spanned};
     use crate::model::version::CalicoVersion;
+    use crate::source::{Loc, Span};
 
     fn spanned<T>(value: T, start: usize) -> Spanned<T> {
         Spanned {

@@ -296,10 +296,7 @@ pub static RULES: &[&Rule] = &[
 ];
 
 /// A finding's location at a place inside a pool's declaration.
-pub(crate) fn at_pool(
-    pool: &crate::model::pool::Pool,
-    loc: crate::source::Loc,
-) -> Location {
+pub(crate) fn at_pool(pool: &crate::model::pool::Pool, loc: crate::source::Loc) -> Location {
     Location::at(loc, Some(pool.object()))
 }
 

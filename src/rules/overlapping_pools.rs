@@ -5,9 +5,9 @@ use std::collections::HashSet;
 use ipnet::IpNet;
 
 use super::prelude::*;
-use crate::source::Loc;
 use crate::model::overlap::overlapping_pairs;
 use crate::model::pool::PoolSource;
+use crate::source::Loc;
 
 declare_rule! {
     /// ## What it does

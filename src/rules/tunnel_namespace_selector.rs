@@ -136,10 +136,10 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::{Loc, Span};
     use crate::model::inventory::Inventory;
     use crate::model::pool::{SelectorField, Spanned};
     use crate::model::version::CalicoVersion;
+    use crate::source::{Loc, Span};
 
     fn at(start: usize) -> Loc {
         Loc::new(

@@ -30,22 +30,118 @@ pub struct Resource {
 }
 
 pub const RESOURCES: &[Resource] = &[
-    Resource { group: "", version: "v1", plural: "namespaces", kind: "Namespace", namespaced: false },
-    Resource { group: "", version: "v1", plural: "nodes", kind: "Node", namespaced: false },
-    Resource { group: "", version: "v1", plural: "pods", kind: "Pod", namespaced: true },
-    Resource { group: "", version: "v1", plural: "configmaps", kind: "ConfigMap", namespaced: true },
-    Resource { group: "apps", version: "v1", plural: "deployments", kind: "Deployment", namespaced: true },
-    Resource { group: "apps", version: "v1", plural: "statefulsets", kind: "StatefulSet", namespaced: true },
-    Resource { group: "apps", version: "v1", plural: "daemonsets", kind: "DaemonSet", namespaced: true },
-    Resource { group: "apps", version: "v1", plural: "replicasets", kind: "ReplicaSet", namespaced: true },
-    Resource { group: "batch", version: "v1", plural: "jobs", kind: "Job", namespaced: true },
-    Resource { group: "batch", version: "v1", plural: "cronjobs", kind: "CronJob", namespaced: true },
-    Resource { group: "crd.projectcalico.org", version: "v1", plural: "ippools", kind: "IPPool", namespaced: false },
-    Resource { group: "crd.projectcalico.org", version: "v1", plural: "ipamblocks", kind: "IPAMBlock", namespaced: false },
-    Resource { group: "crd.projectcalico.org", version: "v1", plural: "blockaffinities", kind: "BlockAffinity", namespaced: false },
-    Resource { group: "crd.projectcalico.org", version: "v1", plural: "ipamconfigs", kind: "IPAMConfig", namespaced: false },
-    Resource { group: "projectcalico.org", version: "v3", plural: "ippools", kind: "IPPool", namespaced: false },
-    Resource { group: "operator.tigera.io", version: "v1", plural: "installations", kind: "Installation", namespaced: false },
+    Resource {
+        group: "",
+        version: "v1",
+        plural: "namespaces",
+        kind: "Namespace",
+        namespaced: false,
+    },
+    Resource {
+        group: "",
+        version: "v1",
+        plural: "nodes",
+        kind: "Node",
+        namespaced: false,
+    },
+    Resource {
+        group: "",
+        version: "v1",
+        plural: "pods",
+        kind: "Pod",
+        namespaced: true,
+    },
+    Resource {
+        group: "",
+        version: "v1",
+        plural: "configmaps",
+        kind: "ConfigMap",
+        namespaced: true,
+    },
+    Resource {
+        group: "apps",
+        version: "v1",
+        plural: "deployments",
+        kind: "Deployment",
+        namespaced: true,
+    },
+    Resource {
+        group: "apps",
+        version: "v1",
+        plural: "statefulsets",
+        kind: "StatefulSet",
+        namespaced: true,
+    },
+    Resource {
+        group: "apps",
+        version: "v1",
+        plural: "daemonsets",
+        kind: "DaemonSet",
+        namespaced: true,
+    },
+    Resource {
+        group: "apps",
+        version: "v1",
+        plural: "replicasets",
+        kind: "ReplicaSet",
+        namespaced: true,
+    },
+    Resource {
+        group: "batch",
+        version: "v1",
+        plural: "jobs",
+        kind: "Job",
+        namespaced: true,
+    },
+    Resource {
+        group: "batch",
+        version: "v1",
+        plural: "cronjobs",
+        kind: "CronJob",
+        namespaced: true,
+    },
+    Resource {
+        group: "crd.projectcalico.org",
+        version: "v1",
+        plural: "ippools",
+        kind: "IPPool",
+        namespaced: false,
+    },
+    Resource {
+        group: "crd.projectcalico.org",
+        version: "v1",
+        plural: "ipamblocks",
+        kind: "IPAMBlock",
+        namespaced: false,
+    },
+    Resource {
+        group: "crd.projectcalico.org",
+        version: "v1",
+        plural: "blockaffinities",
+        kind: "BlockAffinity",
+        namespaced: false,
+    },
+    Resource {
+        group: "crd.projectcalico.org",
+        version: "v1",
+        plural: "ipamconfigs",
+        kind: "IPAMConfig",
+        namespaced: false,
+    },
+    Resource {
+        group: "projectcalico.org",
+        version: "v3",
+        plural: "ippools",
+        kind: "IPPool",
+        namespaced: false,
+    },
+    Resource {
+        group: "operator.tigera.io",
+        version: "v1",
+        plural: "installations",
+        kind: "Installation",
+        namespaced: false,
+    },
 ];
 
 fn api_version(resource: &Resource) -> String {
@@ -77,7 +173,11 @@ impl Logged {
 #[derive(Debug, Clone)]
 pub enum Fault {
     /// Answer with this status and a Status body; the request has no effect.
-    Status { code: u16, reason: &'static str, message: String },
+    Status {
+        code: u16,
+        reason: &'static str,
+        message: String,
+    },
     /// Wait this long, then serve the request.
     Delay(Duration),
     /// Another client merge-patches the target object first (bumping its resourceVersion), then
@@ -126,10 +226,7 @@ impl FakeApi {
     /// bearer token `test-token`.
     pub fn start() -> Self {
         let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind 127.0.0.1"));
-        let addr = server
-            .server_addr()
-            .to_ip()
-            .expect("an IP listener");
+        let addr = server.server_addr().to_ip().expect("an IP listener");
         let state = Arc::new(Mutex::new(State {
             resource_version: 1000,
             token: Some("test-token".to_owned()),
@@ -187,7 +284,15 @@ impl FakeApi {
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|poison| poison.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+    }
+
+    /// Whether requests must carry the bearer token. kubectl (client-go) sends no credentials
+    /// over plain HTTP, so the tests that run kubectl turn this off.
+    pub fn require_token(&self, on: bool) {
+        self.lock().token = on.then(|| "test-token".to_owned());
     }
 
     /// Serve `projectcalico.org/v3` (the Calico API server, or native v3 CRDs).
@@ -223,8 +328,14 @@ impl FakeApi {
             .iter()
             .find(|r| api_version_matches(r, &api_version) && r.kind == kind)
             .unwrap_or_else(|| panic!("the fake server has no {api_version} {kind}"));
-        let namespace = object["metadata"]["namespace"].as_str().unwrap_or_default().to_owned();
-        let name = object["metadata"]["name"].as_str().expect("metadata.name").to_owned();
+        let namespace = object["metadata"]["namespace"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let name = object["metadata"]["name"]
+            .as_str()
+            .expect("metadata.name")
+            .to_owned();
         let mut state = self.lock();
         stamp(&mut state, &mut object, true);
         state.objects.insert(
@@ -234,10 +345,21 @@ impl FakeApi {
     }
 
     /// The stored object, if any.
-    pub fn get(&self, api_version: &str, plural: &str, namespace: &str, name: &str) -> Option<Value> {
+    pub fn get(
+        &self,
+        api_version: &str,
+        plural: &str,
+        namespace: &str,
+        name: &str,
+    ) -> Option<Value> {
         self.lock()
             .objects
-            .get(&(api_version.to_owned(), plural.to_owned(), namespace.to_owned(), name.to_owned()))
+            .get(&(
+                api_version.to_owned(),
+                plural.to_owned(),
+                namespace.to_owned(),
+                name.to_owned(),
+            ))
             .cloned()
     }
 
@@ -255,7 +377,10 @@ impl FakeApi {
     }
 
     pub fn writes(&self) -> Vec<Logged> {
-        self.requests().into_iter().filter(Logged::is_write).collect()
+        self.requests()
+            .into_iter()
+            .filter(Logged::is_write)
+            .collect()
     }
 }
 
@@ -337,7 +462,11 @@ enum Route {
 }
 
 fn route(state: &State, path: &str) -> Route {
-    let segments: Vec<&str> = path.trim_matches('/').split('/').filter(|s| !s.is_empty()).collect();
+    let segments: Vec<&str> = path
+        .trim_matches('/')
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
     let (group, version, rest) = match segments.as_slice() {
         ["api"] => return Route::Api,
         ["apis"] => return Route::Apis,
@@ -346,7 +475,9 @@ fn route(state: &State, path: &str) -> Route {
         _ => return Route::NotFound,
     };
     let served = |r: &&Resource| {
-        r.group == group && r.version == version && (r.group != "projectcalico.org" || state.serve_v3)
+        r.group == group
+            && r.version == version
+            && (r.group != "projectcalico.org" || state.serve_v3)
     };
     let Some(first) = RESOURCES.iter().find(served) else {
         return Route::NotFound;
@@ -356,7 +487,11 @@ fn route(state: &State, path: &str) -> Route {
     }
     let find = |plural: &str| RESOURCES.iter().filter(served).find(|r| r.plural == plural);
     let target = match rest {
-        [plural] => find(plural).map(|resource| Target { resource, namespace: None, name: None }),
+        [plural] => find(plural).map(|resource| Target {
+            resource,
+            namespace: None,
+            name: None,
+        }),
         ["namespaces", namespace, plural, tail @ ..] if tail.len() <= 1 => find(plural)
             .filter(|r| r.namespaced)
             .map(|resource| Target {
@@ -366,7 +501,11 @@ fn route(state: &State, path: &str) -> Route {
             }),
         [plural, name] => find(plural)
             .filter(|r| !r.namespaced)
-            .map(|resource| Target { resource, namespace: None, name: Some((*name).to_owned()) }),
+            .map(|resource| Target {
+                resource,
+                namespace: None,
+                name: Some((*name).to_owned()),
+            }),
         _ => None,
     };
     target.map_or(Route::NotFound, Route::Object)
@@ -464,21 +603,43 @@ struct Incoming<'r> {
 }
 
 fn serve(state: &mut State, request: &Incoming<'_>, fault: Option<Fault>) -> (u16, Value) {
-    let Incoming { method, path, query, body, content_type, authorization } = *request;
+    let Incoming {
+        method,
+        path,
+        query,
+        body,
+        content_type,
+        authorization,
+    } = *request;
     if let Some(token) = &state.token
         && authorization != Some(&format!("Bearer {token}"))
     {
         return status(401, "Unauthorized", "Unauthorized", json!({}));
     }
-    if let Some(Fault::Status { code, reason, message }) = &fault {
+    if let Some(Fault::Status {
+        code,
+        reason,
+        message,
+    }) = &fault
+    {
         return status(*code, reason, message, json!({}));
     }
     let target = match route(state, path) {
-        Route::Api => return (200, json!({"kind": "APIVersions", "versions": ["v1"], "serverAddressByClientCIDRs": []})),
+        Route::Api => {
+            return (
+                200,
+                json!({"kind": "APIVersions", "versions": ["v1"], "serverAddressByClientCIDRs": []}),
+            );
+        }
         Route::Apis => return (200, group_list(state)),
         Route::ResourceList(group, version) => return (200, resource_list(state, group, version)),
         Route::NotFound => {
-            return status(404, "NotFound", "the server could not find the requested resource", json!({}));
+            return status(
+                404,
+                "NotFound",
+                "the server could not find the requested resource",
+                json!({}),
+            );
         }
         Route::Object(target) => target,
     };
@@ -492,7 +653,11 @@ fn serve(state: &mut State, request: &Incoming<'_>, fault: Option<Fault>) -> (u1
         _ => return status(405, "MethodNotAllowed", "method not allowed", json!({})),
     };
     let resource = target.resource;
-    if state.denials.iter().any(|d| d.verb == verb && d.plural == resource.plural) {
+    if state
+        .denials
+        .iter()
+        .any(|d| d.verb == verb && d.plural == resource.plural)
+    {
         let name = target.name.clone().unwrap_or_default();
         let scope = match &target.namespace {
             Some(namespace) => format!("in the namespace \"{namespace}\""),
@@ -507,12 +672,24 @@ fn serve(state: &mut State, request: &Incoming<'_>, fault: Option<Fault>) -> (u1
             "{subject} is forbidden: User \"{}\" cannot {verb} resource \"{}\" in API group \"{}\" {scope}",
             state.user, resource.plural, resource.group
         );
-        return status(403, "Forbidden", &message, json!({"name": name, "group": resource.group, "kind": resource.plural}));
+        return status(
+            403,
+            "Forbidden",
+            &message,
+            json!({"name": name, "group": resource.group, "kind": resource.plural}),
+        );
     }
     let api_version = api_version(resource);
     let dry_run = query_param(query, "dryRun") == Some("All");
     let namespace = target.namespace.clone().unwrap_or_default();
-    let key = |name: &str| (api_version.clone(), resource.plural.to_owned(), namespace.clone(), name.to_owned());
+    let key = |name: &str| {
+        (
+            api_version.clone(),
+            resource.plural.to_owned(),
+            namespace.clone(),
+            name.to_owned(),
+        )
+    };
     let qualified = if resource.group.is_empty() {
         resource.plural.to_owned()
     } else {
@@ -527,7 +704,13 @@ fn serve(state: &mut State, request: &Incoming<'_>, fault: Option<Fault>) -> (u1
         )
     };
     match (verb, target.name.as_deref()) {
-        ("list", _) => list(state, resource, &api_version, target.namespace.as_deref(), query),
+        ("list", _) => list(
+            state,
+            resource,
+            &api_version,
+            target.namespace.as_deref(),
+            query,
+        ),
         ("get", Some(name)) => match state.objects.get(&key(name)) {
             Some(object) => (200, object.clone()),
             None => not_found(name),
@@ -546,8 +729,15 @@ fn serve(state: &mut State, request: &Incoming<'_>, fault: Option<Fault>) -> (u1
             let Ok(patch) = serde_json::from_str::<Value>(body) else {
                 return status(400, "BadRequest", "the patch is not JSON", json!({}));
             };
-            if !content_type.contains("merge-patch") && !content_type.contains("strategic-merge-patch") {
-                return status(415, "UnsupportedMediaType", "only merge patches are served here", json!({}));
+            if !content_type.contains("merge-patch")
+                && !content_type.contains("strategic-merge-patch")
+            {
+                return status(
+                    415,
+                    "UnsupportedMediaType",
+                    "only merge patches are served here",
+                    json!({}),
+                );
             }
             if let Some(wanted) = patch["metadata"]["resourceVersion"].as_str()
                 && Some(wanted) != object["metadata"]["resourceVersion"].as_str()
@@ -637,7 +827,9 @@ fn list(
         .objects
         .iter()
         .filter(|((v, plural, ns, _), _)| {
-            v == api_version && plural == resource.plural && namespace.is_none_or(|wanted| wanted == ns)
+            v == api_version
+                && plural == resource.plural
+                && namespace.is_none_or(|wanted| wanted == ns)
         })
         .map(|(_, object)| object)
         .collect();
@@ -649,7 +841,12 @@ fn list(
         .filter(|&limit| limit > 0)
         .unwrap_or(usize::MAX);
     let end = start.saturating_add(limit).min(items.len());
-    let page: Vec<Value> = items.get(start..end).unwrap_or_default().iter().map(|&v| v.clone()).collect();
+    let page: Vec<Value> = items
+        .get(start..end)
+        .unwrap_or_default()
+        .iter()
+        .map(|&v| v.clone())
+        .collect();
     let mut metadata = json!({"resourceVersion": state.resource_version.to_string()});
     if end < items.len() {
         metadata["continue"] = Value::String(end.to_string());
@@ -692,8 +889,22 @@ fn resource_list(state: &State, group: &str, version: &str) -> Value {
         .filter(|r| r.group == group && r.version == version)
         .filter(|r| r.group != "projectcalico.org" || state.serve_v3)
         .map(|r| {
+            let short_names: &[&str] = match (r.group, r.plural) {
+                ("", "namespaces") => &["ns"],
+                ("", "nodes") => &["no"],
+                ("", "pods") => &["po"],
+                ("", "configmaps") => &["cm"],
+                (_, "deployments") => &["deploy"],
+                (_, "statefulsets") => &["sts"],
+                (_, "daemonsets") => &["ds"],
+                (_, "replicasets") => &["rs"],
+                (_, "cronjobs") => &["cj"],
+                ("projectcalico.org", "ippools") => &["ipp", "ipps", "pool", "pools"],
+                _ => &[],
+            };
             json!({
                 "name": r.plural,
+                "shortNames": short_names,
                 "singularName": r.kind.to_ascii_lowercase(),
                 "namespaced": r.namespaced,
                 "kind": r.kind,

@@ -54,20 +54,41 @@ pub fn block(cidr: &str, node: &str, used: usize) -> Value {
 /// A small cluster: five pools (one disabled, one for tunnels only, one IPv6, one the operator
 /// manages), two nodes, namespace `test-ns` with pods in the default pool, and a Deployment.
 pub fn seed(api: &fake_api::FakeApi) {
-    api.insert(pool("default-ipv4-ippool", "192.168.0.0/16", json!({"blockSize": 26, "natOutgoing": true})));
-    api.insert(pool("extra-ippool", "10.245.0.0/16", json!({"blockSize": 26})));
+    api.insert(pool(
+        "default-ipv4-ippool",
+        "192.168.0.0/16",
+        json!({"blockSize": 26, "natOutgoing": true}),
+    ));
+    api.insert(pool(
+        "extra-ippool",
+        "10.245.0.0/16",
+        json!({"blockSize": 26}),
+    ));
     api.insert(pool("old-pool", "10.246.0.0/16", json!({"disabled": true})));
-    api.insert(pool("tunnel-pool", "10.247.0.0/16", json!({"allowedUses": ["Tunnel"]})));
+    api.insert(pool(
+        "tunnel-pool",
+        "10.247.0.0/16",
+        json!({"allowedUses": ["Tunnel"]}),
+    ));
     api.insert(pool("default-ipv6-ippool", "fd00:10::/64", json!({})));
-    api.insert(node("node-1", json!({"kubernetes.io/hostname": "node-1", "zone": "a"})));
-    api.insert(node("node-2", json!({"kubernetes.io/hostname": "node-2", "zone": "b"})));
+    api.insert(node(
+        "node-1",
+        json!({"kubernetes.io/hostname": "node-1", "zone": "a"}),
+    ));
+    api.insert(node(
+        "node-2",
+        json!({"kubernetes.io/hostname": "node-2", "zone": "b"}),
+    ));
     api.insert(json!({
         "apiVersion": "v1", "kind": "Namespace",
         "metadata": {"name": "test-ns", "labels": {"team": "a"},
                      "annotations": {"example.com/owner": "team-a", "scheduler.alpha.kubernetes.io/node-selector": "zone=a"}},
     }));
     api.insert(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "default"}}));
-    for (i, ip) in ["192.168.0.5", "192.168.0.6", "10.245.0.7"].iter().enumerate() {
+    for (i, ip) in ["192.168.0.5", "192.168.0.6", "10.245.0.7"]
+        .iter()
+        .enumerate()
+    {
         api.insert(pod("test-ns", &format!("app-{i}"), ip, "node-1"));
     }
     api.insert(block("192.168.0.0/26", "node-1", 2));
