@@ -44,31 +44,34 @@ pub fn run(settings: &LintSettings, stdin: &mut dyn Read) -> Result<Outcome, Dis
         }
     }
 
-    let loaded: Vec<Result<(SourceFile, FileResult), Problem>> = inputs
-        .par_iter()
-        .enumerate()
-        .map(|(index, input)| {
-            let source = SourceId::try_from(index).unwrap_or(SourceId::MAX);
-            let bytes = match input {
-                Input::Stdin => Ok(stdin_bytes.clone().unwrap_or_default()),
-                Input::File { path, .. } => read_limited(path),
-            };
-            let bytes = bytes.map_err(|error| Problem {
-                path: input.display().to_owned(),
-                message: error.to_string(),
-            })?;
-            // Only facts and spans stay in memory; the text of a file a finding points into is
-            // read again for the report (stdin cannot be, so its text stays).
-            let keep_text = matches!(input, Input::Stdin);
-            Ok(load(
-                input.display(),
-                source,
-                bytes,
-                !settings.no_skip,
-                keep_text,
-            ))
-        })
-        .collect();
+    let load_input = |(index, input): (usize, &Input)| {
+        let source = SourceId::try_from(index).unwrap_or(SourceId::MAX);
+        let bytes = match input {
+            Input::Stdin => Ok(stdin_bytes.clone().unwrap_or_default()),
+            Input::File { path, .. } => read_limited(path),
+        };
+        let bytes = bytes.map_err(|error| Problem {
+            path: input.display().to_owned(),
+            message: error.to_string(),
+        })?;
+        // Only facts and spans stay in memory; the text of a file a finding points into is
+        // read again for the report (stdin cannot be, so its text stays).
+        let keep_text = matches!(input, Input::Stdin);
+        Ok(load(
+            input.display(),
+            source,
+            bytes,
+            !settings.no_skip,
+            keep_text,
+        ))
+    };
+    // One file (a pre-commit run) is loaded on this thread: starting the pool costs more than
+    // the file (two thread spawns and a cgroup read to size it).
+    let loaded: Vec<Result<(SourceFile, FileResult), Problem>> = if inputs.len() <= 1 {
+        inputs.iter().enumerate().map(load_input).collect()
+    } else {
+        inputs.par_iter().enumerate().map(load_input).collect()
+    };
 
     let mut sources = SourceMap::default();
     let mut inventory = Inventory::default();

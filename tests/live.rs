@@ -406,11 +406,37 @@ fn connection_failures_are_one_line_and_exit_2() {
     );
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
 
+    // TLS with a server that does not speak it.
+    let plain = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = plain.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        for stream in plain.incoming().take(4) {
+            let Ok(mut stream) = stream else { break };
+            let mut buffer = [0u8; 1024];
+            let _ = stream.read(&mut buffer);
+            let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+        }
+    });
+    let text = std::fs::read_to_string(api.kubeconfig())
+        .unwrap()
+        .replace(&api.url(), &format!("https://127.0.0.1:{port}"));
+    let tls = api.dir().join("tls");
+    std::fs::write(&tls, text).unwrap();
+    let out = ippool(&api).env("KUBECONFIG", &tls).args(["list"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr.contains(&format!("TLS with https://127.0.0.1:{port} failed")), "{stderr}");
+
     // A slow answer meets --request-timeout.
     api.fault("GET", "/apis", 1, Fault::Delay(Duration::from_secs(3)));
     let out = run(&api, &["list", "--request-timeout", "500ms"]);
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("no answer from"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&format!("no answer from {} within 500ms (--request-timeout)", api.url())),
+        "{}",
+        out.stderr
+    );
 
     // A 500 with the server's own message.
     api.fault(

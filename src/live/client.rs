@@ -99,7 +99,7 @@ pub enum LiveError {
     Unreachable { server: String, detail: String },
     #[error("TLS with {server} failed: {detail}")]
     Tls { server: String, detail: String },
-    #[error("no answer from {server} within {after} (--request-timeout)")]
+    #[error("no answer from {server} within {after}")]
     Timeout { server: String, after: String },
     #[error(
         "the API server at {server} rejected the credentials (401 Unauthorized): check the user of the kubeconfig context, or log in again"
@@ -431,16 +431,24 @@ impl Connection {
     fn transport_error(&self, error: &kube::Error) -> LiveError {
         let detail = chain(error);
         let lower = detail.to_ascii_lowercase();
-        if lower.contains("timed out") || lower.contains("elapsed") || lower.contains("timeout") {
-            return LiveError::Timeout {
-                server: self.server.clone(),
-                after: self.timeout_text.clone(),
-            };
-        }
-        if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
+        if lower.contains("certificate")
+            || lower.contains("tls")
+            || lower.contains("handshake")
+            || lower.contains("invalidcontenttype")
+        {
             return LiveError::Tls {
                 server: self.server.clone(),
                 detail,
+            };
+        }
+        if lower.contains("timed out") || lower.contains("deadline has elapsed") {
+            let after = match self.timeout {
+                Some(_) => format!("{} (--request-timeout)", self.timeout_text),
+                None => "30s, the connect timeout (--request-timeout sets another)".to_owned(),
+            };
+            return LiveError::Timeout {
+                server: self.server.clone(),
+                after,
             };
         }
         if let kube::Error::Auth(_) = error {
