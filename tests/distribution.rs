@@ -111,7 +111,10 @@ fn bash_script_completes_after_a_subcommand() {
         eprintln!("skipping: bash is not on PATH");
         return;
     };
-    assert_eq!(bash_complete(&bash, &["kubectl-ippool", "li"]), "lint\nlist\n");
+    assert_eq!(
+        bash_complete(&bash, &["kubectl-ippool", "li"]),
+        "lint\nlist\n"
+    );
     assert_eq!(
         bash_complete(&bash, &["kubectl-ippool", "lint", "--fail-o"]),
         "--fail-on\n"

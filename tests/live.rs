@@ -423,17 +423,27 @@ fn connection_failures_are_one_line_and_exit_2() {
         .replace(&api.url(), &format!("https://127.0.0.1:{port}"));
     let tls = api.dir().join("tls");
     std::fs::write(&tls, text).unwrap();
-    let out = ippool(&api).env("KUBECONFIG", &tls).args(["list"]).output().unwrap();
+    let out = ippool(&api)
+        .env("KUBECONFIG", &tls)
+        .args(["list"])
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr.contains(&format!("TLS with https://127.0.0.1:{port} failed")), "{stderr}");
+    assert!(
+        stderr.contains(&format!("TLS with https://127.0.0.1:{port} failed")),
+        "{stderr}"
+    );
 
     // A slow answer meets --request-timeout.
     api.fault("GET", "/apis", 1, Fault::Delay(Duration::from_secs(3)));
     let out = run(&api, &["list", "--request-timeout", "500ms"]);
     assert_eq!(out.code, 2);
     assert!(
-        out.stderr.contains(&format!("no answer from {} within 500ms (--request-timeout)", api.url())),
+        out.stderr.contains(&format!(
+            "no answer from {} within 500ms (--request-timeout)",
+            api.url()
+        )),
         "{}",
         out.stderr
     );

@@ -234,6 +234,46 @@ enum Written {
 
 const ROLLOUT: &str = "its pods are replaced by a rollout.";
 
+/// Where `assign` and `unassign` write.
+struct Annotations<'a> {
+    connection: &'a Connection,
+    target: &'a Target,
+    namespace: Option<&'a str>,
+    write: &'a WriteArgs,
+}
+
+impl Annotations<'_> {
+    /// Sends a planned annotation patch; a change to a pod template asks first, once.
+    fn write(
+        &self,
+        io: &mut Io<'_>,
+        confirmed: &mut bool,
+        patch: Value,
+        proposed: &Value,
+    ) -> Result<Written, LiveError> {
+        let target = self.target;
+        if target.is_workload() && self.write.dry_run == DryRun::None && !*confirmed {
+            let reference = target.kubectl_ref();
+            confirm(
+                io,
+                &format!("This changes the pod template of {reference}: {ROLLOUT}"),
+                self.write.yes,
+            )?;
+            *confirmed = true;
+        }
+        let result = send(
+            self.connection,
+            &target.resource,
+            self.namespace,
+            &target.name,
+            &patch,
+            proposed,
+            self.write.dry_run,
+        )?;
+        Ok(Written::Done(result, patch))
+    }
+}
+
 pub(super) fn assign(args: AssignArgs, io: &mut Io<'_>) -> Result<i32, Failure> {
     let (target, pools) = target_and_rest(&args.target, &args.rest)?;
     if pools.is_empty() {
@@ -273,24 +313,13 @@ pub(super) fn assign(args: AssignArgs, io: &mut Io<'_>) -> Result<i32, Failure> 
         } else if judgement.errors().next().is_some() {
             return Err(changed_meanwhile(&reference));
         }
-        if target.is_workload() && args.write.dry_run == DryRun::None && !confirmed {
-            confirm(
-                io,
-                &format!("This changes the pod template of {reference}: {ROLLOUT}"),
-                args.write.yes,
-            )?;
-            confirmed = true;
-        }
-        let result = send(
-            &connection,
-            &target.resource,
-            namespace.as_deref(),
-            &target.name,
-            &patch,
-            &proposed,
-            args.write.dry_run,
-        )?;
-        Ok(Written::Done(result, patch))
+        let annotations = Annotations {
+            connection: &connection,
+            target: &target,
+            namespace: namespace.as_deref(),
+            write: &args.write,
+        };
+        annotations.write(io, &mut confirmed, patch, &proposed)
     })
     .map_err(Failure::Live)?;
     match written {
@@ -392,24 +421,13 @@ pub(super) fn unassign(args: UnassignArgs, io: &mut Io<'_>) -> Result<i32, Failu
                 patch, proposed, ..
             } => (patch, proposed),
         };
-        if target.is_workload() && args.write.dry_run == DryRun::None && !confirmed {
-            confirm(
-                io,
-                &format!("This changes the pod template of {reference}: {ROLLOUT}"),
-                args.write.yes,
-            )?;
-            confirmed = true;
-        }
-        let result = send(
-            &connection,
-            &target.resource,
-            namespace.as_deref(),
-            &target.name,
-            &patch,
-            &proposed,
-            args.write.dry_run,
-        )?;
-        Ok(Written::Done(result, patch))
+        let annotations = Annotations {
+            connection: &connection,
+            target: &target,
+            namespace: namespace.as_deref(),
+            write: &args.write,
+        };
+        annotations.write(io, &mut confirmed, patch, &proposed)
     })
     .map_err(Failure::Live)?;
     match written {
@@ -630,12 +648,10 @@ fn disable_consequences(
         )));
     }
     let blocks = blocks(connection)?;
-    let pools = pool_buckets(&current);
-    let (per_pool, _) = usage::usage(&pools, &blocks);
-    let in_use = pools
+    let in_use = inspect::rows(&world.objects, &current, &blocks, None)
         .iter()
-        .position(|(name, _)| name == pool_name)
-        .map(|i| (per_pool[i].in_use, per_pool[i].blocks))
+        .find(|row| row.name == *pool_name)
+        .map(|row| (row.usage.in_use, row.usage.blocks))
         .unwrap_or_default();
     let mut reasons = Vec::new();
     if in_use.0 > 0 {
@@ -670,19 +686,6 @@ fn disable_consequences(
 
 fn counted(n: u128, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// Pools in Calico's order (name order) with their CIDRs, the buckets of `usage`.
-fn pool_buckets(snapshot: &snapshot::Snapshot) -> Vec<(String, Option<IpNet>)> {
-    plan::pools_by_name(snapshot)
-        .iter()
-        .map(|pool| {
-            (
-                pool.name.value().cloned().unwrap_or_default(),
-                pool.cidr_net().map(|net| net.trunc()),
-            )
-        })
-        .collect()
 }
 
 fn blocks(connection: &Connection) -> Result<Vec<Block>, LiveError> {
