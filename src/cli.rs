@@ -10,7 +10,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     about = "Lint and manage Calico IPPools",
     long_about = "Lint and manage Calico IPPools.\n\nCatches overlapping CIDRs, block sizes, selector \
                   typos and CNI pool annotations before they reach a cluster, with diagnostics \
-                  that point at the exact value in the exact file."
+                  that point at the exact value in the exact file. Against a live cluster (the \
+                  kubeconfig's, as kubectl finds it) it lists pools with their usage, assigns \
+                  pools to namespaces and workloads, and changes pools, running the same rules \
+                  on every change before it is sent."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -227,7 +230,7 @@ pub struct ConnectArgs {
 pub struct WriteArgs {
     /// none: write; client: print the change and send nothing; server: let the API server
     /// check and show the change, storing nothing
-    #[arg(long, value_enum, value_name = "MODE", default_value_t = DryRun::None, num_args = 0..=1, default_missing_value = "client")]
+    #[arg(long, value_enum, value_name = "MODE", default_value_t = DryRun::None, num_args = 0..=1, require_equals = true, default_missing_value = "client")]
     pub dry_run: DryRun,
 
     /// Do not ask before a change that restarts pods or disables a pool in use
@@ -321,7 +324,7 @@ pub struct PatchArgs {
     pub pool: PoolWriteArgs,
 
     /// spec.natOutgoing
-    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", help_heading = "Fields")]
+    #[arg(long, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true", help_heading = "Fields")]
     pub nat_outgoing: Option<bool>,
 
     /// spec.ipipMode: Never, Always or CrossSubnet
@@ -351,7 +354,7 @@ pub struct PatchArgs {
     pub namespace_selector: Option<String>,
 
     /// spec.disableBGPExport
-    #[arg(long = "disable-bgp-export", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", help_heading = "Fields")]
+    #[arg(long = "disable-bgp-export", value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true", help_heading = "Fields")]
     pub disable_bgp_export: Option<bool>,
 
     /// spec.allowedUses: Workload, Tunnel, LoadBalancer (comma-separated)
