@@ -22,7 +22,10 @@ fn uses(layer: &str, forbidden: &[&str]) -> Vec<String> {
     if path.is_dir() {
         sources(path, &mut files);
     } else {
-        files.push((layer.to_owned(), std::fs::read_to_string(path).expect("a source file")));
+        files.push((
+            layer.to_owned(),
+            std::fs::read_to_string(path).expect("a source file"),
+        ));
     }
     let mut found = Vec::new();
     for (name, text) in &files {
@@ -49,9 +52,18 @@ fn the_model_and_the_loader_sit_below_rules_reports_and_live_mode() {
         "crate::app",
         "crate::settings",
     ];
-    for layer in ["src/model", "src/manifest", "src/source.rs", "src/suggest.rs"] {
+    for layer in [
+        "src/model",
+        "src/manifest",
+        "src/source.rs",
+        "src/suggest.rs",
+    ] {
         let found = uses(layer, &above);
-        assert!(found.is_empty(), "{layer} reaches up:\n{}", found.join("\n"));
+        assert!(
+            found.is_empty(),
+            "{layer} reaches up:\n{}",
+            found.join("\n")
+        );
     }
 }
 

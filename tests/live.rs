@@ -1129,15 +1129,29 @@ fn real_cluster_when_a_kubeconfig_is_supplied() {
 fn flags_with_optional_values_take_them_only_after_an_equals_sign_like_kubectl() {
     let api = cluster();
     // `--dry-run` alone is a client dry run, and the pool after it stays a pool.
-    let out = run(&api, &["assign", "ns", "test-ns", "--dry-run", "extra-ippool"]);
+    let out = run(
+        &api,
+        &["assign", "ns", "test-ns", "--dry-run", "extra-ippool"],
+    );
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stdout.starts_with("namespace/test-ns annotated (dry run)"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .starts_with("namespace/test-ns annotated (dry run)"),
+        "{}",
+        out.stdout
+    );
     assert!(api.writes().is_empty());
-    let out = run(&api, &["patch", "default-ipv4-ippool", "--nat-outgoing=false"]);
+    let out = run(
+        &api,
+        &["patch", "default-ipv4-ippool", "--nat-outgoing=false"],
+    );
     assert_eq!(out.code, 0, "{}", out.stderr);
     let stored = api.get(CRD, "ippools", "", "default-ipv4-ippool").unwrap();
     assert_eq!(stored["spec"]["natOutgoing"], false);
-    let out = run(&api, &["patch", "default-ipv4-ippool", "--disable-bgp-export"]);
+    let out = run(
+        &api,
+        &["patch", "default-ipv4-ippool", "--disable-bgp-export"],
+    );
     assert_eq!(out.code, 0, "{}", out.stderr);
     let stored = api.get(CRD, "ippools", "", "default-ipv4-ippool").unwrap();
     assert_eq!(stored["spec"]["disableBGPExport"], true);
