@@ -156,7 +156,8 @@ pub struct LintArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<String>,
 
-    /// Calico release whose rules apply (MAJOR.MINOR, 3.28 to 3.33; default: the newest release)
+    /// Calico release whose rules apply: 3.28 to 3.32, 3.33 (= master, unreleased), or latest
+    /// (3.32) [default: latest]
     #[arg(long, value_name = "X.Y")]
     pub calico_version: Option<String>,
 

@@ -425,3 +425,22 @@ fn kustomize_patches_are_not_judged_as_whole_pools() {
         .code(0)
         .stdout(predicate::str::contains("0 pools"));
 }
+
+/// Issue 9 item 20: `--calico-version 3.27` (and 3.3, 3.34, …) ran silently with some rule set.
+#[test]
+fn unknown_calico_versions_exit_2_naming_the_known_ones() {
+    for version in ["3.3", "3.27", "3.34"] {
+        let output = bin()
+            .args(["lint", "testdata/demo", "--calico-version", version])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{version}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("3.28, 3.29, 3.30, 3.31, 3.32, 3.33"), "{stderr}");
+    }
+    let output = bin()
+        .args(["lint", "testdata/demo", "--calico-version", "master", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+}

@@ -16,6 +16,16 @@ impl CalicoVersion {
     /// Unreleased master (future v3.33): rules marked "master" in the reference start here.
     pub const MASTER: CalicoVersion = CalicoVersion::new(3, 33);
 
+    /// The releases whose rules are modelled, oldest first.
+    pub const KNOWN: [CalicoVersion; 6] = [
+        CalicoVersion::new(3, 28),
+        CalicoVersion::new(3, 29),
+        CalicoVersion::new(3, 30),
+        CalicoVersion::new(3, 31),
+        CalicoVersion::new(3, 32),
+        CalicoVersion::new(3, 33),
+    ];
+
     pub const fn new(major: u32, minor: u32) -> Self {
         Self { major, minor }
     }
@@ -40,9 +50,29 @@ impl fmt::Display for CalicoVersion {
 impl FromStr for CalicoVersion {
     type Err = String;
 
-    /// Accepts `3.30`, `v3.30`, `3.30.2` (the patch level changes no rule).
+    /// Accepts a known release as `3.30`, `v3.30` or `3.30.2` (the patch level changes no rule),
+    /// and the aliases `latest` (the newest release) and `master` (unreleased, 3.33).
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let bad = || format!("invalid Calico version {text:?}: expected MAJOR.MINOR, e.g. 3.32");
+        let known = || {
+            CalicoVersion::KNOWN
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let bad = || {
+            format!(
+                "invalid Calico version {text:?}: expected MAJOR.MINOR, one of {}, or latest ({}) or master ({})",
+                known(),
+                CalicoVersion::LATEST,
+                CalicoVersion::MASTER
+            )
+        };
+        match text.trim().to_ascii_lowercase().as_str() {
+            "latest" => return Ok(CalicoVersion::LATEST),
+            "master" => return Ok(CalicoVersion::MASTER),
+            _ => {}
+        }
         let trimmed = text.trim().trim_start_matches('v');
         let mut parts = trimmed.split('.');
         let major: u32 = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
@@ -53,13 +83,14 @@ impl FromStr for CalicoVersion {
         if parts.next().is_some() {
             return Err(bad());
         }
-        if major != 3 {
+        let version = CalicoVersion::new(major, minor);
+        if !CalicoVersion::KNOWN.contains(&version) {
             return Err(format!(
-                "unsupported Calico version {text}: kubectl-ippool models Calico 3.x (3.28 to {})",
-                CalicoVersion::MASTER
+                "unsupported Calico version {text}: kubectl-ippool models {} (or latest, master)",
+                known()
             ));
         }
-        Ok(CalicoVersion::new(major, minor))
+        Ok(version)
     }
 }
 
@@ -74,6 +105,20 @@ mod tests {
         assert!("3".parse::<CalicoVersion>().is_err());
         assert!("3.x".parse::<CalicoVersion>().is_err());
         assert!("2.6".parse::<CalicoVersion>().is_err());
+        assert_eq!("latest".parse(), Ok(CalicoVersion::LATEST));
+        assert_eq!("Master".parse(), Ok(CalicoVersion::MASTER));
+    }
+
+    /// Issue 9 item 20: any 3.x used to run silently (3.3 even called assignmentMode unknown).
+    #[test]
+    fn only_known_releases_are_accepted() {
+        for unknown in ["3.3", "3.20", "3.27", "3.34", "3.99", "4.0"] {
+            let error = unknown.parse::<CalicoVersion>().unwrap_err();
+            assert!(error.contains("3.28, 3.29, 3.30, 3.31, 3.32, 3.33"), "{unknown}: {error}");
+        }
+        for known in CalicoVersion::KNOWN {
+            assert_eq!(known.to_string().parse(), Ok(known));
+        }
         assert!(CalicoVersion::LATEST.at_least(3, 32));
         assert!(!CalicoVersion::LATEST.at_least(3, 33));
     }
