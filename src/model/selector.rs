@@ -686,6 +686,13 @@ impl<'a> Parser<'a> {
             nots += 1;
         }
         let node = self.parse_primary(depth)?;
+        // A parenthesized negation under more `!`s (`!(!has(a))`) joins their parity, so the
+        // printed form parses back to itself (issue 9 item 16).
+        let (nots, node) = match node {
+            Node::Not(inner) if nots > 0 => (nots + 1, *inner),
+            Node::NotNot(inner) if nots > 0 => (nots + 2, *inner),
+            node => (nots, node),
+        };
         Ok(match nots {
             0 => node,
             n if n % 2 == 1 => Node::Not(Box::new(node)),
@@ -977,6 +984,20 @@ mod tests {
             r#"!(!((k == "v" && has(t)) || all()) && a in {"b", "c"})"#,
         ),
     ];
+
+    #[test]
+    fn nested_negations_collapse_to_a_stable_canonical_form() {
+        for (text, canonical) in [
+            ("!(!has(a))", "has(a)"),
+            ("!(!(!has(a)))", "!has(a)"),
+            ("!!(!has(a))", "!has(a)"),
+            ("!(a == 'b' && !c == 'd')", "!(a == \"b\" && !c == \"d\")"),
+        ] {
+            let printed = parse(text).unwrap().to_string();
+            assert_eq!(printed, canonical, "{text}");
+            assert_eq!(parse(&printed).unwrap().to_string(), printed, "{text}");
+        }
+    }
 
     #[test]
     fn canonical_forms() {
@@ -1541,6 +1562,26 @@ mod tests {
             prop_assert_eq!(&parsed, &sel);
             for m in &maps {
                 prop_assert_eq!(parsed.matches(m), sel.matches(m), "{} on {:?}", printed, m);
+            }
+        }
+
+        /// Issue 9 item 16: `!(!has(a))` printed `!!has(a)`, whose canonical form is `has(a)`.
+        #[test]
+        fn canonical_form_is_a_fixed_point(
+            root in arb_node(),
+            wraps in 0..4usize,
+            maps in prop::collection::vec(arb_labels(), 1..4),
+        ) {
+            let mut text = Selector { root }.to_string();
+            for _ in 0..wraps {
+                text = format!("!({text})");
+            }
+            let once = parse(&text).unwrap();
+            let printed = once.to_string();
+            let twice = parse(&printed).unwrap();
+            prop_assert_eq!(&twice.to_string(), &printed, "{}", text);
+            for m in &maps {
+                prop_assert_eq!(once.matches(m), twice.matches(m), "{} on {:?}", text, m);
             }
         }
 
