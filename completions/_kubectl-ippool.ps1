@@ -50,7 +50,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-ippool' -ScriptBlock {
             [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'Only read files below directories that match these globs (default: *.yaml, *.yml, *.json)')
             [CompletionResult]::new('--exclude', '--exclude', [CompletionResultType]::ParameterName, 'Skip files and directories that match these globs, relative to the PATH argument')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Settings file [default: the nearest .ippool-lint.yaml from the working directory upward]')
-            [CompletionResult]::new('--calico-version', '--calico-version', [CompletionResultType]::ParameterName, 'Calico release whose rules apply (MAJOR.MINOR, 3.28 to 3.33; default: the newest release)')
+            [CompletionResult]::new('--calico-version', '--calico-version', [CompletionResultType]::ParameterName, 'Calico release whose rules apply: 3.28 to 3.32, 3.33 (= master, unreleased), or latest (3.32) [default: latest]')
             [CompletionResult]::new('--nodes', '--nodes', [CompletionResultType]::ParameterName, 'Number of nodes, for the capacity rules when the inputs hold no Node manifests')
             [CompletionResult]::new('--pods-per-node', '--pods-per-node', [CompletionResultType]::ParameterName, 'Pods per node [default: a KubeletConfiguration maxPods in the inputs, else 110]')
             [CompletionResult]::new('--max-blocks-per-host', '--max-blocks-per-host', [CompletionResultType]::ParameterName, 'Calico''s per-node block limit [default: an IPAMConfig in the inputs, else 20]')

@@ -53,7 +53,7 @@ complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -l i
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -l include -d 'Only read files below directories that match these globs (default: *.yaml, *.yml, *.json)' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -l exclude -d 'Skip files and directories that match these globs, relative to the PATH argument' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -l config -d 'Settings file [default: the nearest .ippool-lint.yaml from the working directory upward]' -r
-complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -l calico-version -d 'Calico release whose rules apply (MAJOR.MINOR, 3.28 to 3.33; default: the newest release)' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -l calico-version -d 'Calico release whose rules apply: 3.28 to 3.32, 3.33 (= master, unreleased), or latest (3.32) [default: latest]' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -l nodes -d 'Number of nodes, for the capacity rules when the inputs hold no Node manifests' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -l pods-per-node -d 'Pods per node [default: a KubeletConfiguration maxPods in the inputs, else 110]' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -l max-blocks-per-host -d 'Calico\'s per-node block limit [default: an IPAMConfig in the inputs, else 20]' -r

@@ -436,10 +436,20 @@ fn unknown_calico_versions_exit_2_naming_the_known_ones() {
             .unwrap();
         assert_eq!(output.status.code(), Some(2), "{version}");
         let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(stderr.contains("3.28, 3.29, 3.30, 3.31, 3.32, 3.33"), "{stderr}");
+        assert!(
+            stderr.contains("3.28, 3.29, 3.30, 3.31, 3.32, 3.33"),
+            "{stderr}"
+        );
     }
     let output = bin()
-        .args(["lint", "testdata/demo", "--calico-version", "master", "-o", "json"])
+        .args([
+            "lint",
+            "testdata/demo",
+            "--calico-version",
+            "master",
+            "-o",
+            "json",
+        ])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));

@@ -264,3 +264,39 @@ fn skipped_documents_are_not_parsed_unless_asked() {
     assert_eq!(run(&[]), (Some(0), 0));
     assert_eq!(run(&["--no-skip"]), (Some(1), 1));
 }
+
+/// n pools with one CIDR, every pool in its own document.
+fn identical_pools(n: usize) -> String {
+    (0..n)
+        .map(|i| {
+            format!(
+                "apiVersion: projectcalico.org/v3\nkind: IPPool\nmetadata:\n  name: pool-{i}\nspec:\n  cidr: 10.200.0.0/16\n"
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("---\n")
+}
+
+/// Issue 9 item 3: n pools with the same CIDR gave n²/2 IPP101 findings (2,000 pools: 13 s,
+/// 2.3 GB, 1.7 GB of JSON). Each pool is reported once, naming the first it overlaps and
+/// counting the others.
+#[test]
+fn identical_cidrs_are_reported_once_per_pool() {
+    let n = 300;
+    let diagnostics = lint_beside_canary("pools.yaml", identical_pools(n).as_bytes());
+    let overlaps: Vec<&Value> = diagnostics
+        .iter()
+        .filter(|d| d["code"] == "IPP101")
+        .collect();
+    assert_eq!(overlaps.len(), n - 1);
+    for diagnostic in &overlaps {
+        assert_eq!(diagnostic["related"].as_array().unwrap().len(), 1);
+        assert!(
+            diagnostic["message"].as_str().unwrap().contains(&format!(
+                "overlaps IPPool pool-0 (10.200.0.0/16) and {} other pools",
+                n - 2
+            )),
+            "{diagnostic}"
+        );
+    }
+}

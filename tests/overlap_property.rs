@@ -7,7 +7,9 @@
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
-use kubectl_ippool::model::overlap::{overlapping_pairs, overlapping_pairs_brute_force};
+use kubectl_ippool::model::overlap::{
+    Overlaps, overlap_summary, overlapping_pairs, overlapping_pairs_brute_force,
+};
 use proptest::prelude::*;
 
 fn v4(addr: u32, prefix: u8) -> IpNet {
@@ -44,6 +46,21 @@ proptest! {
     #[test]
     fn sweep_equals_pairwise(nets in pool_set()) {
         prop_assert_eq!(overlapping_pairs(&nets), overlapping_pairs_brute_force(&nets));
+    }
+
+    /// The per-subnet summary (count and first partner) is the pairwise definition, aggregated.
+    #[test]
+    fn summary_equals_pairwise(nets in prop::collection::vec(subnet(), 0..300)) {
+        let ids: Vec<(usize, IpNet)> = nets.iter().copied().enumerate().collect();
+        let mut expected: Vec<Option<Overlaps>> = vec![None; nets.len()];
+        for (a, b) in overlapping_pairs_brute_force(&ids) {
+            for (me, other) in [(a, b), (b, a)] {
+                let entry = expected[me].get_or_insert(Overlaps { first: other, count: 0 });
+                entry.count += 1;
+                entry.first = entry.first.min(other);
+            }
+        }
+        prop_assert_eq!(overlap_summary(&nets), expected);
     }
 
     /// Small sets, many cases: the shrinker finds minimal counterexamples here.

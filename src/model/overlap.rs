@@ -70,6 +70,63 @@ pub fn overlapping_pairs(nets: &[(usize, IpNet)]) -> Vec<(usize, usize)> {
     pairs
 }
 
+/// For one subnet: how many others overlap it, and the first of them (the smallest index).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Overlaps {
+    pub first: usize,
+    pub count: usize,
+}
+
+/// For every subnet (by index), the subnets overlapping it summarised, in O(n log n) however
+/// many pairs overlap: n copies of one CIDR have n²/2 pairs, and a report of each would be
+/// quadratic in time and size (issue 9 item 3).
+///
+/// In the sorted sweep each range's containers are the stack; its contained ranges are its
+/// subtree in the containment forest the sweep builds (an equal range later in the order is a
+/// child of the earlier). Counts and first indexes of both are aggregated, never enumerated.
+pub fn overlap_summary(nets: &[IpNet]) -> Vec<Option<Overlaps>> {
+    let n = nets.len();
+    let mut sorted: Vec<(Range, usize)> = nets
+        .iter()
+        .enumerate()
+        .map(|(id, net)| (Range::of(net), id))
+        .collect();
+    sorted.sort_unstable();
+    // Containers: depth and first index of the stack below each range.
+    let mut ancestors: Vec<(usize, usize)> = vec![(0, usize::MAX); n];
+    let mut parent: Vec<Option<usize>> = vec![None; n];
+    // (range, id, depth including it, first index on the stack up to it)
+    let mut open: Vec<(Range, usize, usize, usize)> = Vec::new();
+    for &(range, id) in &sorted {
+        while open.last().is_some_and(|(top, ..)| !top.contains(&range)) {
+            open.pop();
+        }
+        let (depth, first) = open.last().map_or((0, usize::MAX), |&(_, _, d, f)| (d, f));
+        ancestors[id] = (depth, first);
+        parent[id] = open.last().map(|&(_, top, ..)| top);
+        open.push((range, id, depth + 1, first.min(id)));
+    }
+    // Contained ranges: subtree sizes and first indexes, children before parents.
+    let mut below: Vec<(usize, usize)> = vec![(0, usize::MAX); n];
+    for &(_, id) in sorted.iter().rev() {
+        if let Some(up) = parent[id] {
+            let (count, first) = below[id];
+            let entry = &mut below[up];
+            entry.0 += count + 1;
+            entry.1 = entry.1.min(first).min(id);
+        }
+    }
+    (0..n)
+        .map(|id| {
+            let count = ancestors[id].0 + below[id].0;
+            (count > 0).then(|| Overlaps {
+                first: ancestors[id].1.min(below[id].1),
+                count,
+            })
+        })
+        .collect()
+}
+
 /// The quadratic definition that [`overlapping_pairs`] must agree with; for tests and for
 /// callers with a handful of subnets.
 pub fn overlapping_pairs_brute_force(nets: &[(usize, IpNet)]) -> Vec<(usize, usize)> {

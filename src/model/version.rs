@@ -114,7 +114,10 @@ mod tests {
     fn only_known_releases_are_accepted() {
         for unknown in ["3.3", "3.20", "3.27", "3.34", "3.99", "4.0"] {
             let error = unknown.parse::<CalicoVersion>().unwrap_err();
-            assert!(error.contains("3.28, 3.29, 3.30, 3.31, 3.32, 3.33"), "{unknown}: {error}");
+            assert!(
+                error.contains("3.28, 3.29, 3.30, 3.31, 3.32, 3.33"),
+                "{unknown}: {error}"
+            );
         }
         for known in CalicoVersion::KNOWN {
             assert_eq!(known.to_string().parse(), Ok(known));

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use ipnet::IpNet;
 
 use super::prelude::*;
-use crate::model::overlap::overlapping_pairs;
+use crate::model::overlap::overlap_summary;
 use crate::model::pool::PoolSource;
 use crate::source::Loc;
 
@@ -79,7 +79,7 @@ struct Candidate<'a> {
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     // An unparsable cidr is IPP001's; Calico ignores such pools when checking overlap.
-    let candidates: Vec<Candidate<'_>> = ctx
+    let mut candidates: Vec<Candidate<'_>> = ctx
         .pools()
         .filter_map(|pool| {
             let written = pool.cidr.spanned()?;
@@ -91,43 +91,35 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             })
         })
         .collect();
-    let nets: Vec<(usize, IpNet)> = candidates.iter().map(|c| c.net).enumerate().collect();
-
-    // An identical copy of a pool (a kustomize base next to its overlay, say) would repeat every
-    // overlap of the original; report each pair of (name, network) once.
-    let mut reported: HashSet<[(Option<&str>, IpNet); 2]> = HashSet::new();
-    for (a, b) in overlapping_pairs(&nets) {
-        let (Some(a), Some(b)) = (candidates.get(a), candidates.get(b)) else {
+    // Declaration order: the pool written later is the one Calico would refuse.
+    candidates.sort_by_key(|c| (c.loc.source, c.loc.span.start));
+    // Calico compares a new pool with pools of other names only: a second declaration of a name
+    // is the same pool (IPP102 compares the two; an identical copy, a kustomize base next to its
+    // overlay say, would repeat every overlap of the original). The same CIDR twice in one
+    // Installation is the operator's "specified more than once" (IPP302).
+    let mut names = HashSet::new();
+    let mut installation_nets = HashSet::new();
+    candidates.retain(|c| match c.pool.name.value() {
+        Some(name) if !names.insert(name.as_str()) => false,
+        _ if c.pool.source == PoolSource::Installation => {
+            installation_nets.insert((c.pool.declared_by.as_deref(), c.net))
+        }
+        _ => true,
+    });
+    let nets: Vec<IpNet> = candidates.iter().map(|c| c.net).collect();
+    // One finding per pool that overlaps an earlier one, naming the first it overlaps: n copies
+    // of a CIDR make n findings, not n²/2.
+    for (index, summary) in overlap_summary(&nets).into_iter().enumerate() {
+        let Some(summary) = summary else {
             continue;
         };
-        let (name_a, name_b) = (a.pool.name.value(), b.pool.name.value());
-        // Calico compares a new pool with pools of other names only: a second declaration of
-        // the same name is the same pool (IPP102 compares the two).
-        if name_a.is_some() && name_a == name_b {
+        if summary.first >= index {
             continue;
         }
-        // The same CIDR twice in one Installation is the operator's "specified more than once"
-        // (IPP302), refused before any pool is created.
-        if same_installation(a.pool, b.pool) && a.net == b.net {
+        let (Some(later), Some(earlier)) = (candidates.get(index), candidates.get(summary.first))
+        else {
             continue;
-        }
-        // The one written later is the one Calico would refuse.
-        let (earlier, later) =
-            if (a.loc.source, a.loc.span.start) <= (b.loc.source, b.loc.span.start) {
-                (a, b)
-            } else {
-                (b, a)
-            };
-        if name_a.is_some() && name_b.is_some() {
-            let mut key = [
-                (earlier.pool.name.value().map(String::as_str), earlier.net),
-                (later.pool.name.value().map(String::as_str), later.net),
-            ];
-            key.sort_unstable();
-            if !reported.insert(key) {
-                continue;
-            }
-        }
+        };
         let label = if later.net == earlier.net {
             format!("same range as {}", earlier.text)
         } else if later.net.contains(&earlier.net) {
@@ -135,10 +127,15 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         } else {
             format!("inside {}", earlier.text)
         };
+        let others = match summary.count - 1 {
+            0 => String::new(),
+            1 => " and 1 other pool".to_owned(),
+            n => format!(" and {n} other pools"),
+        };
         out.push(
             RULE.finding(
                 format!(
-                    "{} ({}) overlaps {} ({})",
+                    "{} ({}) overlaps {} ({}){others}",
                     later.pool.display_name(),
                     later.text,
                     earlier.pool.display_name(),
