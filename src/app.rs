@@ -203,6 +203,13 @@ fn lint_command(args: crate::cli::LintArgs, io: &mut Io<'_>) -> Result<i32, Fail
         Err(error) if error.kind() == io::ErrorKind::BrokenPipe => return Ok(code),
         other => other?,
     }
+    for note in &outcome.notes {
+        let _ = writeln!(
+            io.stderr,
+            "kubectl-ippool: note: {}: {}",
+            note.path, note.message
+        );
+    }
     for problem in &outcome.problems {
         let _ = writeln!(
             io.stderr,

@@ -4,7 +4,6 @@
 //! flags is `settings`' job.
 
 use std::fmt;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use ipnet::IpNet;
@@ -122,13 +121,7 @@ pub fn discover(cwd: &Path) -> Option<(PathBuf, String)> {
 
 /// Reads and validates a configuration file; `display` is how messages name it.
 pub fn load(path: &Path, display: &str) -> Result<Config, ConfigError> {
-    let read = || -> std::io::Result<Vec<u8>> {
-        let mut bytes = Vec::new();
-        std::fs::File::open(path)?
-            .take(MAX_BYTES + 1)
-            .read_to_end(&mut bytes)?;
-        Ok(bytes)
-    };
+    let read = || crate::manifest::discover::read_input(path, MAX_BYTES);
     let bytes = read().map_err(|error| {
         ConfigError::plain(match error.kind() {
             std::io::ErrorKind::NotFound => format!("{display}: no such file or directory"),

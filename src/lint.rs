@@ -25,11 +25,17 @@ pub struct Outcome {
     pub summary: Summary,
     /// Paths that could not be read or walked: reported on stderr, exit 2 at the end.
     pub problems: Vec<Problem>,
+    /// What was passed over on purpose (special files in a tree): stderr, exit code unchanged.
+    pub notes: Vec<Problem>,
 }
 
 pub fn run(settings: &LintSettings, stdin: &mut dyn Read) -> Result<Outcome, DiscoverError> {
     let filter = Filter::new(&settings.include, &settings.exclude)?;
-    let (inputs, mut problems) = discover::discover(&settings.paths, &filter)?;
+    let discover::Discovered {
+        inputs,
+        mut problems,
+        notes,
+    } = discover::discover(&settings.paths, &filter)?;
 
     // stdin is read here, once, so that the parallel part only touches files.
     let mut stdin_bytes = None;
@@ -141,6 +147,7 @@ pub fn run(settings: &LintSettings, stdin: &mut dyn Read) -> Result<Outcome, Dis
         sources,
         summary,
         problems,
+        notes,
     })
 }
 
@@ -168,10 +175,7 @@ fn reload_sources(findings: &[Finding], inputs: &[Input], sources: &mut SourceMa
 }
 
 fn read_limited(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
-    let file = std::fs::File::open(path)?;
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
-    Ok(bytes)
+    discover::read_input(path, MAX_FILE_BYTES)
 }
 
 /// What loading one file gave: the model's part and the suppressions read beside it.

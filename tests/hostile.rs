@@ -300,3 +300,113 @@ fn identical_cidrs_are_reported_once_per_pool() {
         );
     }
 }
+
+fn mkfifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// Issue 9 item 2: a FIFO with no writer blocked the run forever in open(), and the files after
+/// it were never linted.
+#[test]
+fn a_named_fifo_without_a_writer_does_not_hang_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let pipe = dir.path().join("pipe.yaml");
+    mkfifo(&pipe);
+    let good = dir.path().join("good.yaml");
+    fs::write(&good, POOL_WITH_HOST_BITS).unwrap();
+    let output = Command::cargo_bin("kubectl-ippool")
+        .unwrap()
+        .arg("lint")
+        .arg(&pipe)
+        .arg(&good)
+        .args(["-o", "json"])
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["summary"]["files"], 2);
+    assert_eq!(report["diagnostics"][0]["code"], "IPP002");
+    // The same as --config.
+    let output = Command::cargo_bin("kubectl-ippool")
+        .unwrap()
+        .arg("lint")
+        .arg(&good)
+        .arg("--config")
+        .arg(&pipe)
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .unwrap();
+    assert!(output.status.code().is_some(), "killed by the timeout");
+}
+
+/// Process substitution names a pipe that has a writer: it must still be read.
+#[test]
+fn process_substitution_is_read() {
+    let output = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "{} lint <(cat testdata/demo/calico/extra-ippool.yaml) -o json",
+            env!("CARGO_BIN_EXE_kubectl-ippool")
+        ))
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["summary"]["pools"], 1);
+    assert!(
+        report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == "IPP002")
+    );
+}
+
+/// A FIFO met while walking a directory is skipped and counted; a socket named on the command
+/// line is a problem (exit 2), not a hang.
+#[test]
+fn special_files_in_a_tree_are_skipped_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    mkfifo(&dir.path().join("pipe.yaml"));
+    fs::write(dir.path().join("good.yaml"), POOL_WITH_HOST_BITS).unwrap();
+    let output = Command::cargo_bin("kubectl-ippool")
+        .unwrap()
+        .arg("lint")
+        .arg(dir.path())
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("note:") && stderr.contains("skipped 1 special file"),
+        "{stderr}"
+    );
+
+    let socket = dir.path().join("lint.sock");
+    let _listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+    let output = Command::cargo_bin("kubectl-ippool")
+        .unwrap()
+        .arg("lint")
+        .arg(&socket)
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("a socket, not a file"));
+}

@@ -99,12 +99,76 @@ fn glob_set<'a>(globs: impl IntoIterator<Item = &'a str>) -> Result<GlobSet, Dis
 }
 
 /// Expands the command-line paths into the files to read.
-pub fn discover(
-    paths: &[String],
-    filter: &Filter,
-) -> Result<(Vec<Input>, Vec<Problem>), DiscoverError> {
-    let mut inputs = Vec::new();
-    let mut problems = Vec::new();
+/// What discovery found: the inputs, the paths that could not be used (exit 2), and notes about
+/// what was passed over (FIFOs, sockets and devices met while walking a directory).
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub inputs: Vec<Input>,
+    pub problems: Vec<Problem>,
+    pub notes: Vec<Problem>,
+}
+
+/// Why a path that is neither a regular file nor a directory cannot be read as one, or `None`
+/// for a FIFO, which [`read_input`] reads without blocking on a missing writer.
+fn special_file(file_type: std::fs::FileType) -> Option<&'static str> {
+    use std::os::unix::fs::FileTypeExt;
+    if file_type.is_file() || file_type.is_dir() || file_type.is_fifo() {
+        None
+    } else if file_type.is_socket() {
+        Some("a socket")
+    } else if file_type.is_char_device() || file_type.is_block_device() {
+        Some("a device")
+    } else {
+        Some("not a regular file")
+    }
+}
+
+/// Reads at most `limit + 1` bytes of a file the user named. A FIFO is opened without waiting
+/// for a writer (a plain `open` blocks until one comes, forever if none does), then read until
+/// its writers close it: process substitution (`<(helm template .)`) works, a pipe nobody writes
+/// to reads as empty.
+pub fn read_input(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+    let is_fifo = std::fs::metadata(path).is_ok_and(|m| m.file_type().is_fifo());
+    let mut bytes = Vec::new();
+    if !is_fifo {
+        std::fs::File::open(path)?
+            .take(limit + 1)
+            .read_to_end(&mut bytes)?;
+        return Ok(bytes);
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)?;
+    let mut buffer = vec![0u8; 64 * 1024];
+    loop {
+        match file.read(&mut buffer) {
+            Ok(0) => return Ok(bytes),
+            Ok(n) => {
+                bytes.extend_from_slice(&buffer[..n]);
+                if bytes.len() as u64 > limit {
+                    return Ok(bytes);
+                }
+            }
+            // A writer is there but has written nothing yet.
+            Err(error) if error.kind() == std::io::ErrorKind::WouldBlock => {
+                std::thread::sleep(std::time::Duration::from_millis(2));
+            }
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(error) => return Err(error),
+        }
+    }
+}
+
+pub fn discover(paths: &[String], filter: &Filter) -> Result<Discovered, DiscoverError> {
+    let mut found = Discovered::default();
+    let Discovered {
+        inputs,
+        problems,
+        notes,
+    } = &mut found;
     for arg in paths {
         if arg == "-" {
             inputs.push(Input::Stdin);
@@ -132,6 +196,13 @@ pub fn discover(
                 continue;
             }
         };
+        if let Some(what) = special_file(metadata.file_type()) {
+            problems.push(Problem {
+                path: arg.clone(),
+                message: format!("{what}, not a file; not read"),
+            });
+            continue;
+        }
         if !metadata.is_dir() {
             inputs.push(Input::File {
                 display: arg.clone(),
@@ -139,18 +210,34 @@ pub fn discover(
             });
             continue;
         }
-        walk(arg, root, filter, &mut inputs, &mut problems);
+        let skipped = walk(arg, root, filter, inputs, problems);
+        if skipped > 0 {
+            notes.push(Problem {
+                path: arg.clone(),
+                message: format!(
+                    "skipped {skipped} {} (FIFOs, sockets or devices) while walking it",
+                    if skipped == 1 {
+                        "special file"
+                    } else {
+                        "special files"
+                    }
+                ),
+            });
+        }
     }
-    Ok((inputs, problems))
+    Ok(found)
 }
 
+/// Walks a directory; returns how many special files matching the filter it passed over (a
+/// FIFO found in a tree has no writer to wait for).
 fn walk(
     arg: &str,
     root: &Path,
     filter: &Filter,
     inputs: &mut Vec<Input>,
     problems: &mut Vec<Problem>,
-) {
+) -> usize {
+    let mut skipped = 0;
     let exclude_root = root.to_path_buf();
     let exclude = filter.exclude.clone();
     let walker = ignore::WalkBuilder::new(root)
@@ -172,11 +259,18 @@ fn walk(
                 continue;
             }
         };
-        if !entry.file_type().is_some_and(|t| t.is_file()) {
+        let Some(file_type) = entry.file_type() else {
+            continue;
+        };
+        if file_type.is_dir() {
             continue;
         }
         let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
         if filter.excluded(relative) || !filter.included(relative) {
+            continue;
+        }
+        if !file_type.is_file() {
+            skipped += 1;
             continue;
         }
         inputs.push(Input::File {
@@ -184,6 +278,7 @@ fn walk(
             path: entry.path().to_path_buf(),
         });
     }
+    skipped
 }
 
 fn problem_from(arg: &str, error: &ignore::Error) -> Problem {
