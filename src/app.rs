@@ -106,7 +106,12 @@ pub fn run(args: Vec<OsString>, io: &mut Io<'_>) -> i32 {
             EXIT_TROUBLE
         }
         Err(Failure::Live(error)) => {
-            let _ = writeln!(io.stderr, "kubectl-ippool: error: {error}");
+            let message = error.to_string();
+            let _ = writeln!(
+                io.stderr,
+                "kubectl-ippool: error: {}",
+                report::escape_controls(&message, false)
+            );
             EXIT_TROUBLE
         }
     }
@@ -214,7 +219,8 @@ fn lint_command(args: crate::cli::LintArgs, io: &mut Io<'_>) -> Result<i32, Fail
         let _ = writeln!(
             io.stderr,
             "kubectl-ippool: {}: {}",
-            problem.path, problem.message
+            report::escape_controls(&problem.path, false),
+            report::escape_controls(&problem.message, false)
         );
     }
     Ok(code)

@@ -36,6 +36,8 @@ pub struct SourceFile {
     pub text: Arc<str>,
     /// Built on the first position asked for: most files of a large run are never reported on.
     line_starts: OnceLock<Vec<usize>>,
+    /// The text as snippets show it (see [`SourceFile::display_text`]).
+    display: OnceLock<Arc<str>>,
 }
 
 /// A 1-based line and column; the column counts Unicode scalar values, as CONTRACT §4 says.
@@ -51,7 +53,22 @@ impl SourceFile {
             name: name.into(),
             text: text.into(),
             line_starts: OnceLock::new(),
+            display: OnceLock::new(),
         }
+    }
+
+    /// The text with every control character a terminal would act on (ESC, OSC, a lone CR, C1
+    /// controls, ...) replaced by a visible one of the same byte length, so snippets cannot
+    /// drive the terminal and every span still points at the same bytes. The text itself when it
+    /// has none, which is the common case.
+    pub fn display_text(&self) -> Arc<str> {
+        Arc::clone(
+            self.display
+                .get_or_init(|| match visible_same_length(&self.text) {
+                    Some(visible) => visible.into(),
+                    None => Arc::clone(&self.text),
+                }),
+        )
     }
 
     /// Line and column of a byte offset; offsets past the end clamp to the end, offsets inside a
@@ -77,6 +94,32 @@ impl SourceFile {
             column: column + 1,
         }
     }
+}
+
+/// `text` with terminal-active control characters replaced byte for byte (`?` for an ASCII
+/// control, `·` for a two-byte C1 control), or `None` when there are none. Tabs, line feeds
+/// and the CR of a CRLF stay.
+pub fn visible_same_length(text: &str) -> Option<String> {
+    let active = |(i, c): (usize, char)| {
+        c.is_control()
+            && c != '\n'
+            && c != '\t'
+            && !(c == '\r' && text.as_bytes().get(i + 1) == Some(&b'\n'))
+    };
+    if !text.char_indices().any(active) {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        if active((i, c)) {
+            // Controls are U+0000-U+001F, U+007F (one byte) and U+0080-U+009F (two bytes,
+            // like '·').
+            out.push(if c.is_ascii() { '?' } else { '·' });
+        } else {
+            out.push(c);
+        }
+    }
+    Some(out)
 }
 
 /// Every source a run has read, addressed by [`SourceId`].
@@ -114,6 +157,17 @@ impl SourceMap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn display_text_neutralises_terminal_controls_without_moving_spans() {
+        let text = "a: \u{1b}]0;pwned\u{7}\r\nb: \u{9b}31m\rc\td\n";
+        let file = SourceFile::new("x.yaml", text);
+        let shown = file.display_text();
+        assert_eq!(shown.len(), text.len());
+        assert_eq!(&*shown, "a: ?]0;pwned?\r\nb: ·31m?c\td\n");
+        let plain = SourceFile::new("y.yaml", "a: b\r\n");
+        assert!(Arc::ptr_eq(&plain.display_text(), &plain.text));
+    }
 
     #[test]
     fn line_col_counts_scalar_values_not_bytes() {

@@ -410,3 +410,42 @@ fn special_files_in_a_tree_are_skipped_and_counted() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("a socket, not a file"));
 }
+
+/// Issue 9 item 14: ESC and OSC sequences in names, keys and values reached the terminal raw in
+/// human output, even with `--color never`.
+#[test]
+fn terminal_escapes_from_the_input_never_reach_the_output_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    let hostile = "apiVersion: projectcalico.org/v3\nkind: IPPool\nmetadata:\n  name: \"evil\\e]0;pwned\\a\\e[2J\"\nspec:\n  cidr: \"10.0.1.0/16\\e[31m\"\n  \"blocksize\\e[8m\": 26\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: ns\n  annotations:\n    cni.projectcalico.org/ipv4pools: \"[\\\"x\\e[1A\\\"]\"\n";
+    let file = dir.path().join("evil\u{1b}[7m.yaml");
+    fs::write(&file, hostile).unwrap();
+    fs::write(
+        dir.path().join("raw.yaml"),
+        "a: \u{1b}]0;title\u{7}\nb: [\n",
+    )
+    .unwrap();
+    for format in ["human", "github", "junit", "json", "sarif"] {
+        let output = Command::cargo_bin("kubectl-ippool")
+            .unwrap()
+            .arg("lint")
+            .arg(dir.path())
+            .args(["--no-skip", "--color", "never", "-o", format])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{format}");
+        for (stream, bytes) in [("stdout", &output.stdout), ("stderr", &output.stderr)] {
+            assert!(
+                !bytes.iter().any(|&b| b == 0x1b || b == 0x07),
+                "{format} {stream} carries a raw control character:\n{}",
+                String::from_utf8_lossy(bytes)
+            );
+        }
+        if format == "human" {
+            let text = String::from_utf8_lossy(&output.stdout);
+            assert!(
+                text.contains("\\u{1b}"),
+                "the escape is shown, escaped:\n{text}"
+            );
+        }
+    }
+}

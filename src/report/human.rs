@@ -9,7 +9,7 @@ use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan,
 };
 
-use super::{Finding, Location, Severity, Summary};
+use super::{Finding, Location, Severity, Summary, escape_controls};
 use crate::source::SourceMap;
 
 /// Wide enough for a snippet and its label without wrapping typical manifest lines, and fixed so
@@ -99,10 +99,7 @@ struct Report {
 
 impl Report {
     fn new(finding: &Finding, sources: &SourceMap) -> Self {
-        let label_text = finding
-            .label
-            .clone()
-            .unwrap_or_else(|| finding.message.clone());
+        let label_text = safe(finding.label.as_deref().unwrap_or(&finding.message));
         let (source, label) = snippet(sources, &finding.location, label_text);
         let mut labels: Vec<LabeledSpan> = label.into_iter().collect();
         let primary_source = finding.location.loc.map(|loc| loc.source);
@@ -110,7 +107,7 @@ impl Report {
         for note in &finding.related {
             let same_file = note.location.loc.is_some()
                 && note.location.loc.map(|loc| loc.source) == primary_source;
-            let (source, label) = snippet(sources, &note.location, note.message.clone());
+            let (source, label) = snippet(sources, &note.location, safe(&note.message));
             if same_file {
                 // Drawn in the primary snippet: one picture, both places.
                 labels.extend(label);
@@ -134,7 +131,10 @@ impl Report {
                 Severity::Warning => miette::Severity::Warning,
                 Severity::Info => miette::Severity::Advice,
             },
-            help: finding.help.clone(),
+            help: finding
+                .help
+                .as_deref()
+                .map(|help| escape_controls(help, true).into_owned()),
             source,
             labels,
             related,
@@ -145,9 +145,14 @@ impl Report {
 /// Without a snippet (live objects), the object is the only location the reader gets.
 fn with_object(message: &str, location: &Location, no_snippet: bool) -> String {
     match (&location.object, no_snippet) {
-        (Some(object), true) => format!("{object}: {message}"),
-        _ => message.to_owned(),
+        (Some(object), true) => safe(&format!("{object}: {message}")),
+        _ => safe(message),
     }
+}
+
+/// A one-line text from the input, with every control character escaped.
+fn safe(text: &str) -> String {
+    escape_controls(text, false).into_owned()
 }
 
 fn snippet(
@@ -161,7 +166,7 @@ fn snippet(
     let Some(file) = sources.get(loc.source) else {
         return (None, None);
     };
-    let source = NamedSource::new(file.name.clone(), Arc::clone(&file.text)).with_language("yaml");
+    let source = NamedSource::new(safe(&file.name), file.display_text()).with_language("yaml");
     let span = SourceSpan::new(
         loc.span.start.into(),
         loc.span.end.saturating_sub(loc.span.start),

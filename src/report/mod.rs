@@ -10,6 +10,26 @@ pub mod plan;
 pub mod pools;
 pub mod sarif;
 
+/// Text from the input (names, keys, values, paths, server messages) made safe to print: every
+/// control character but a line feed or tab becomes a visible escape (`\u{1b}`), so no input can
+/// move the cursor, retitle the window or hide output (issue 9 item 14). `keep_newlines` is for
+/// multi-line texts that we compose; a single-line field escapes them too.
+pub fn escape_controls(text: &str, keep_newlines: bool) -> std::borrow::Cow<'_, str> {
+    let escaped = |c: char| c.is_control() && c != '\t' && !(keep_newlines && c == '\n');
+    if !text.chars().any(escaped) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if escaped(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 use std::fmt;
 
 use serde::Serialize;
