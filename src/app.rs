@@ -110,7 +110,7 @@ pub fn run(args: Vec<OsString>, io: &mut Io<'_>) -> i32 {
             let _ = writeln!(
                 io.stderr,
                 "kubectl-ippool: error: {}",
-                report::escape_controls(&message, false)
+                report::escape_controls(&message, &[])
             );
             EXIT_TROUBLE
         }
@@ -219,8 +219,8 @@ fn lint_command(args: crate::cli::LintArgs, io: &mut Io<'_>) -> Result<i32, Fail
         let _ = writeln!(
             io.stderr,
             "kubectl-ippool: {}: {}",
-            report::escape_controls(&problem.path, false),
-            report::escape_controls(&problem.message, false)
+            report::escape_controls(&problem.path, &[]),
+            report::escape_controls(&problem.message, &[])
         );
     }
     Ok(code)

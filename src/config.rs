@@ -7,7 +7,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use ipnet::IpNet;
-use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
+use miette::{Diagnostic, LabeledSpan, SourceCode};
 
 use crate::manifest::extract::{Reader, describe};
 use crate::manifest::yaml::{self, Limits, NodeRef, ScalarType, Span};
@@ -66,7 +66,8 @@ pub struct ConfigError {
 
 #[derive(Debug)]
 struct Snippet {
-    source: NamedSource<String>,
+    /// Our reader, not miette's: long lines are clipped, control characters neutralised.
+    source: crate::report::snippet::Snippet,
     span: Span,
     label: String,
 }
@@ -90,11 +91,16 @@ impl Diagnostic for ConfigError {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let snippet = self.snippet.as_ref()?;
-        let span = snippet.span;
-        Some(Box::new(std::iter::once(LabeledSpan::new(
-            Some(snippet.label.clone()),
-            span.start,
-            span.end.saturating_sub(span.start),
+        let (span, clipped) = snippet
+            .source
+            .label_span(snippet.span.start, snippet.span.end);
+        let label = match clipped {
+            Some(note) => format!("{} ({note})", snippet.label),
+            None => snippet.label.clone(),
+        };
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            Some(label),
+            span,
         ))))
     }
 }
@@ -229,10 +235,16 @@ struct File<'t> {
 impl File<'_> {
     fn error(&self, span: Span, what: String, label: &str, help: Option<String>) -> ConfigError {
         let at = self.lines.line_col(span.start);
+        let file = std::sync::Arc::new(SourceFile::new(self.display, self.text));
         ConfigError {
-            message: format!("{}:{}:{}: {what}", self.display, at.line, at.column),
+            message: format!(
+                "{}:{}:{}: {what}",
+                crate::report::escape_controls(self.display, &[]),
+                at.line,
+                at.column
+            ),
             snippet: Some(Box::new(Snippet {
-                source: NamedSource::new(self.display, self.text.to_owned()).with_language("yaml"),
+                source: crate::report::snippet::Snippet::new(self.display.to_owned(), &file),
                 span,
                 label: label.to_owned(),
             })),

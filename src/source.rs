@@ -71,15 +71,41 @@ impl SourceFile {
         )
     }
 
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1))
+                .collect()
+        })
+    }
+
+    /// The 0-based line of a byte offset (clamped to the text).
+    pub fn line_index(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        self.line_starts().partition_point(|&start| start <= offset) - 1
+    }
+
+    /// Lines in the text (a last line without a line feed counts).
+    pub fn line_count(&self) -> usize {
+        self.line_starts().len()
+    }
+
+    /// Byte range of line `index` without its line feed; past the last line, the end.
+    pub fn line_range(&self, index: usize) -> std::ops::Range<usize> {
+        let starts = self.line_starts();
+        let len = self.text.len();
+        let Some(&start) = starts.get(index) else {
+            return len..len;
+        };
+        let end = starts.get(index + 1).map_or(len, |&next| next - 1);
+        start..end.max(start)
+    }
+
     /// Line and column of a byte offset; offsets past the end clamp to the end, offsets inside a
     /// multi-byte character count as that character.
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());
-        let line_starts = self.line_starts.get_or_init(|| {
-            std::iter::once(0)
-                .chain(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1))
-                .collect()
-        });
+        let line_starts = self.line_starts();
         let line_index = line_starts.partition_point(|&start| start <= offset) - 1;
         let line_start = line_starts[line_index];
         let before = &self.text.as_bytes()[line_start..offset];

@@ -351,7 +351,8 @@ fn github_escapes_data_and_properties_end_to_end() {
         );
         // One command per line: the help's line break is escaped.
         assert!(line.contains("%0Ahelp: "), "{line}");
-        assert!(line.contains("a<&>,:%25\u{1}'b"), "{line}");
+        // A control character from the input is escaped, never sent raw (issue 9 item 14).
+        assert!(line.contains("a<&>,:%25\\u{1}'b"), "{line}");
     }
 }
 

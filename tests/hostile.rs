@@ -449,3 +449,68 @@ fn terminal_escapes_from_the_input_never_reach_the_output_raw() {
         }
     }
 }
+
+/// Issue 9 item 1: human output panicked past column 65,535 (miette pads with a u16 width):
+/// exit 101, the later findings and the summary lost. A one-line JSON IPPool list of 80 KB puts
+/// a finding there.
+#[test]
+fn findings_past_column_65535_render_clipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let filler: Vec<String> = (0..700)
+        .map(|i| format!(r#"{{"apiVersion":"projectcalico.org/v3","kind":"IPPool","metadata":{{"name":"p{i}"}},"spec":{{"cidr":"10.{}.{}.0/24"}}}}"#, i / 256, i % 256))
+        .collect();
+    let list = format!(
+        r#"{{"apiVersion":"v1","kind":"List","items":[{},{{"apiVersion":"projectcalico.org/v3","kind":"IPPool","metadata":{{"name":"last"}},"spec":{{"cidr":"10.200.0.1/16"}}}}]}}"#,
+        filler.join(",")
+    );
+    assert!(list.len() > 70_000);
+    fs::write(dir.path().join("a-minified.json"), &list).unwrap();
+    fs::write(dir.path().join("zz-canary.yaml"), POOL_WITH_HOST_BITS).unwrap();
+    let output = Command::cargo_bin("kubectl-ippool")
+        .unwrap()
+        .arg("lint")
+        .arg(dir.path())
+        .args(["--color", "never"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("a-minified.json:1:"), "{stdout}");
+    assert!(stdout.contains("columns"), "the clip is said: {stdout}");
+    assert!(
+        stdout.contains("zz-canary.yaml"),
+        "later findings are kept: {stdout}"
+    );
+    assert!(stdout.contains("\nFound "), "the summary is kept: {stdout}");
+    assert!(
+        stdout.lines().all(|line| line.chars().count() < 400),
+        "{stdout}"
+    );
+
+    // The same for a .ippool-lint.yaml error on such a line.
+    let config = dir.path().join("config.yaml");
+    let globs = vec!["\"vendor/**\""; 9000].join(", ");
+    fs::write(
+        &config,
+        format!("{{\"exclude\": [{globs}], \"bogus\": 1}}\n"),
+    )
+    .unwrap();
+    let output = Command::cargo_bin("kubectl-ippool")
+        .unwrap()
+        .arg("lint")
+        .arg(dir.path().join("zz-canary.yaml"))
+        .arg("--config")
+        .arg(&config)
+        .args(["-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("bogus"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

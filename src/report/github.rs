@@ -58,7 +58,7 @@ fn command(finding: &Finding, sources: &SourceMap) -> String {
 /// What `@actions/core` does to a command's message (`escapeData`).
 /// Control characters other than line breaks are escaped first, so no input reaches the log raw.
 pub fn escape_data(text: &str) -> String {
-    super::escape_controls(text, true)
+    super::escape_controls(text, &['\n', '\r'])
         .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")

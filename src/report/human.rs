@@ -3,11 +3,10 @@
 
 use std::fmt;
 use std::io::{self, Write};
-use std::sync::Arc;
 
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan,
-};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan};
+
+use super::snippet::Snippet;
 
 use super::{Finding, Location, Severity, Summary, escape_controls};
 use crate::source::SourceMap;
@@ -92,7 +91,7 @@ struct Report {
     code: Option<String>,
     severity: miette::Severity,
     help: Option<String>,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<Snippet>,
     labels: Vec<LabeledSpan>,
     related: Vec<Report>,
 }
@@ -134,7 +133,7 @@ impl Report {
             help: finding
                 .help
                 .as_deref()
-                .map(|help| escape_controls(help, true).into_owned()),
+                .map(|help| escape_controls(help, &['\n']).into_owned()),
             source,
             labels,
             related,
@@ -152,25 +151,26 @@ fn with_object(message: &str, location: &Location, no_snippet: bool) -> String {
 
 /// A one-line text from the input, with every control character escaped.
 fn safe(text: &str) -> String {
-    escape_controls(text, false).into_owned()
+    escape_controls(text, &[]).into_owned()
 }
 
 fn snippet(
     sources: &SourceMap,
     location: &Location,
     label: String,
-) -> (Option<NamedSource<Arc<str>>>, Option<LabeledSpan>) {
+) -> (Option<Snippet>, Option<LabeledSpan>) {
     let Some(loc) = location.loc else {
         return (None, None);
     };
     let Some(file) = sources.get(loc.source) else {
         return (None, None);
     };
-    let source = NamedSource::new(safe(&file.name), file.display_text()).with_language("yaml");
-    let span = SourceSpan::new(
-        loc.span.start.into(),
-        loc.span.end.saturating_sub(loc.span.start),
-    );
+    let source = Snippet::new(safe(&file.name), file);
+    let (span, clipped) = source.label_span(loc.span.start, loc.span.end);
+    let label = match clipped {
+        Some(note) => format!("{label} ({note})"),
+        None => label,
+    };
     (
         Some(source),
         Some(LabeledSpan::new_with_span(Some(label), span)),

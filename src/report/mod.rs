@@ -9,13 +9,14 @@ pub mod junit;
 pub mod plan;
 pub mod pools;
 pub mod sarif;
+pub mod snippet;
 
 /// Text from the input (names, keys, values, paths, server messages) made safe to print: every
 /// control character but a line feed or tab becomes a visible escape (`\u{1b}`), so no input can
-/// move the cursor, retitle the window or hide output (issue 9 item 14). `keep_newlines` is for
-/// multi-line texts that we compose; a single-line field escapes them too.
-pub fn escape_controls(text: &str, keep_newlines: bool) -> std::borrow::Cow<'_, str> {
-    let escaped = |c: char| c.is_control() && c != '\t' && !(keep_newlines && c == '\n');
+/// move the cursor, retitle the window or hide output (issue 9 item 14). `keep` names the
+/// controls a format handles itself (line breaks in a multi-line help, GitHub's `%0D%0A`).
+pub fn escape_controls<'t>(text: &'t str, keep: &[char]) -> std::borrow::Cow<'t, str> {
+    let escaped = |c: char| c.is_control() && c != '\t' && !keep.contains(&c);
     if !text.chars().any(escaped) {
         return std::borrow::Cow::Borrowed(text);
     }
