@@ -28,6 +28,14 @@ fn selectors(c: &mut Criterion) {
             b.iter(|| selector::parse(black_box(text)).unwrap())
         });
     }
+    // Two sizes: the cost of label_keys must double, not quadruple (issue 9 item 11).
+    for keys in [2_000, 4_000] {
+        let text: Vec<String> = (0..keys).map(|i| format!("has(key-{i})")).collect();
+        let parsed = selector::parse(&text.join(" || ")).unwrap();
+        group.bench_function(format!("label_keys/{keys}-distinct"), |b| {
+            b.iter(|| black_box(&parsed).label_keys().len())
+        });
+    }
     group.finish();
 }
 

@@ -183,7 +183,8 @@ impl Selector {
     /// first appearance.
     pub fn label_keys(&self) -> Vec<&str> {
         let mut out: Vec<&str> = Vec::new();
-        collect_keys(&self.root, &mut out);
+        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        collect_keys(&self.root, &mut out, &mut seen);
         out
     }
 }
@@ -236,7 +237,13 @@ fn never_true(node: &Node) -> bool {
     }
 }
 
-fn collect_keys<'a>(node: &'a Node, out: &mut Vec<&'a str>) {
+/// `seen` makes de-duplication O(1) per key: a `Vec::contains` scan made a selector of n distinct
+/// keys cost n² (issue 9 item 11).
+fn collect_keys<'a>(
+    node: &'a Node,
+    out: &mut Vec<&'a str>,
+    seen: &mut std::collections::HashSet<&'a str>,
+) {
     let key = match node {
         Node::All | Node::Global => return,
         Node::Has(k)
@@ -247,15 +254,15 @@ fn collect_keys<'a>(node: &'a Node, out: &mut Vec<&'a str>) {
         | Node::EndsWith(k, _)
         | Node::In(k, _)
         | Node::NotIn(k, _) => k.as_str(),
-        Node::Not(inner) | Node::NotNot(inner) => return collect_keys(inner, out),
+        Node::Not(inner) | Node::NotNot(inner) => return collect_keys(inner, out, seen),
         Node::And(ops) | Node::Or(ops) => {
             for op in ops {
-                collect_keys(op, out);
+                collect_keys(op, out, seen);
             }
             return;
         }
     };
-    if !out.contains(&key) {
+    if seen.insert(key) {
         out.push(key);
     }
 }
@@ -984,6 +991,18 @@ mod tests {
             r#"!(!((k == "v" && has(t)) || all()) && a in {"b", "c"})"#,
         ),
     ];
+
+    /// Issue 9 item 11: de-duplicating keys by scanning the list was quadratic.
+    #[test]
+    fn label_keys_of_many_distinct_keys_keep_first_appearance_order() {
+        let text: Vec<String> = (0..20_000)
+            .map(|i| format!("has(k{})", i % 10_000))
+            .collect();
+        let keys = parse(&text.join(" || ")).unwrap();
+        let keys = keys.label_keys();
+        assert_eq!(keys.len(), 10_000);
+        assert_eq!((keys[0], keys[9_999]), ("k0", "k9999"));
+    }
 
     #[test]
     fn nested_negations_collapse_to_a_stable_canonical_form() {
