@@ -140,9 +140,33 @@ impl SourceCode for Snippet {
             SourceSpan::new(data_start.into(), data_end - data_start),
             line,
             column,
-            // What miette's own reader reports, and its merging of nearby snippets relies on:
-            // the line feeds from the start of the text to the end of the contents.
-            self.file.line_index(data_end),
+            // The lines of the contents. miette's own reader counts the line feeds from the
+            // start of the text instead, which made it merge every snippet of a file with many
+            // labels into one and render it once per label: quadratic (issue 9 item 5).
+            self.file.line_index(data_end) - line,
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The contents of a span are its lines and the context lines, however large the file:
+    /// reading from the start of the text made human output quadratic (issue 9 item 5).
+    #[test]
+    fn contents_hold_the_spans_lines_only() {
+        let text: String = (0..20_000).map(|i| format!("line: {i}\n")).collect();
+        let file = Arc::new(SourceFile::new("big.yaml", text.as_str()));
+        let snippet = Snippet::new("big.yaml".to_owned(), &file);
+        let start = text.find("line: 15000").unwrap() + 6;
+        let span = SourceSpan::new(start.into(), 5);
+        let contents = snippet.read_span(&span, 1, 1).unwrap();
+        let data = std::str::from_utf8(contents.data()).unwrap();
+        assert_eq!(data, "line: 14999\nline: 15000\nline: 15001\n");
+        assert_eq!(contents.line(), 14_999);
+        let primary = snippet.read_span(&span, 0, 0).unwrap();
+        assert_eq!(std::str::from_utf8(primary.data()).unwrap(), "15000\n");
+        assert_eq!(primary.column(), 6);
     }
 }

@@ -79,7 +79,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     };
     // Did-you-mean compares a name with every pool name: bounded, so 10k unknown names against
     // 5,000 pools cost milliseconds, not half a minute (issue 9 item 8).
-    let mut budget: usize = 5_000_000;
+    let mut budget: usize = 1_000_000;
     let mut suggested: std::collections::HashMap<&str, Option<&str>> =
         std::collections::HashMap::new();
     let by_name: std::collections::HashMap<&str, &Pool> = pools
