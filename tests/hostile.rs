@@ -560,3 +560,24 @@ fn did_you_mean_is_bounded_and_cached() {
         &helps[..3]
     );
 }
+
+/// Issue 9 item 5: human output of a finding with thousands of related locations (IPP107 over
+/// every pool) cost labels² to draw. The first 20 are drawn, the rest counted.
+#[test]
+fn human_output_draws_a_bounded_number_of_related_locations() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("pools.yaml"), identical_pools(60)).unwrap();
+    let output = Command::cargo_bin("kubectl-ippool")
+        .unwrap()
+        .arg("lint")
+        .arg(dir.path())
+        .args(["--color", "never", "--select", "IPP107"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("39 more related locations not drawn (-o json lists them all)"),
+        "{stdout}"
+    );
+    assert_eq!(stdout.matches("╰── ").count(), 21, "{stdout}");
+}

@@ -15,6 +15,9 @@ use crate::source::SourceMap;
 /// output does not depend on the terminal.
 const WIDTH: usize = 100;
 
+/// Related locations drawn per finding.
+const MAX_RELATED_DRAWN: usize = 20;
+
 pub struct Options {
     pub color: bool,
 }
@@ -103,7 +106,11 @@ impl Report {
         let mut labels: Vec<LabeledSpan> = label.into_iter().collect();
         let primary_source = finding.location.loc.map(|loc| loc.source);
         let mut related = Vec::new();
-        for note in &finding.related {
+        // A picture with thousands of labels helps nobody and costs labels² to draw (miette
+        // lays out every label on every line of every snippet): the first few are drawn, the
+        // rest counted; `-o json` lists them all.
+        let drawn = finding.related.len().min(MAX_RELATED_DRAWN);
+        for note in &finding.related[..drawn] {
             let same_file = note.location.loc.is_some()
                 && note.location.loc.map(|loc| loc.source) == primary_source;
             let (source, label) = snippet(sources, &note.location, safe(&note.message));
@@ -122,6 +129,21 @@ impl Report {
                 related: Vec::new(),
             });
         }
+        let hidden = finding.related.len() - drawn;
+        let mut help = finding
+            .help
+            .as_deref()
+            .map(|help| escape_controls(help, &['\n']).into_owned());
+        if hidden > 0 {
+            let more = format!(
+                "{hidden} more related {} not drawn (-o json lists them all)",
+                if hidden == 1 { "location" } else { "locations" }
+            );
+            help = Some(match help {
+                Some(help) => format!("{help}\n{more}"),
+                None => more,
+            });
+        }
         Report {
             message: with_object(&finding.message, &finding.location, source.is_none()),
             code: Some(format!("{} {}", finding.code, finding.rule)),
@@ -130,10 +152,7 @@ impl Report {
                 Severity::Warning => miette::Severity::Warning,
                 Severity::Info => miette::Severity::Advice,
             },
-            help: finding
-                .help
-                .as_deref()
-                .map(|help| escape_controls(help, &['\n']).into_owned()),
+            help,
             source,
             labels,
             related,
