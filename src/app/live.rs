@@ -290,6 +290,12 @@ pub(super) fn assign(args: AssignArgs, io: &mut Io<'_>) -> Result<i32, Failure> 
     let live_pools = plan::pools_by_name(&current);
     let namespace = namespace_for(&target, &connection).map(str::to_owned);
     let reference = target.kubectl_ref();
+    let annotations = Annotations {
+        connection: &connection,
+        target: &target,
+        namespace: namespace.as_deref(),
+        write: &args.write,
+    };
     let mut confirmed = false;
     // Each attempt reads the object, plans and judges on what it read, and writes guarded by
     // its resourceVersion; a 409 means someone wrote it meanwhile, and the next attempt starts
@@ -313,12 +319,6 @@ pub(super) fn assign(args: AssignArgs, io: &mut Io<'_>) -> Result<i32, Failure> 
         } else if judgement.errors().next().is_some() {
             return Err(changed_meanwhile(&reference));
         }
-        let annotations = Annotations {
-            connection: &connection,
-            target: &target,
-            namespace: namespace.as_deref(),
-            write: &args.write,
-        };
         annotations.write(io, &mut confirmed, patch, &proposed)
     })
     .map_err(Failure::Live)?;
@@ -410,6 +410,12 @@ pub(super) fn unassign(args: UnassignArgs, io: &mut Io<'_>) -> Result<i32, Failu
     let connection = Connection::open(&args.connect).map_err(Failure::Live)?;
     let namespace = namespace_for(&target, &connection).map(str::to_owned);
     let reference = target.kubectl_ref();
+    let annotations = Annotations {
+        connection: &connection,
+        target: &target,
+        namespace: namespace.as_deref(),
+        write: &args.write,
+    };
     let mut confirmed = false;
     let written = with_retries(&reference, |_| {
         let object = connection
@@ -420,12 +426,6 @@ pub(super) fn unassign(args: UnassignArgs, io: &mut Io<'_>) -> Result<i32, Failu
             Edit::Write {
                 patch, proposed, ..
             } => (patch, proposed),
-        };
-        let annotations = Annotations {
-            connection: &connection,
-            target: &target,
-            namespace: namespace.as_deref(),
-            write: &args.write,
         };
         annotations.write(io, &mut confirmed, patch, &proposed)
     })
