@@ -9,7 +9,7 @@ use ipnet::IpNet;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::plan::{self, OPERATOR_LABEL};
+use super::plan;
 use super::snapshot::Snapshot;
 use super::usage::{self, Block, PoolUsage};
 use crate::model::annotations::Resolution;
@@ -288,15 +288,11 @@ pub fn pods_per_namespace(pods: &[PodAddress]) -> BTreeMap<&str, usize> {
     counts
 }
 
-/// The managed-by label's value, for `-o wide`.
-pub fn managed_by(object: &Value) -> Option<&str> {
-    object["metadata"]["labels"][OPERATOR_LABEL].as_str()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::live::calico::{NAMESPACES, POOLS_CRD_V1};
+    use crate::live::plan::OPERATOR_LABEL;
     use crate::live::plan::World;
     use crate::live::snapshot::normalized;
     use serde_json::json;

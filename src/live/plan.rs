@@ -13,6 +13,7 @@ use serde_json::{Map, Value, json};
 use super::calico::Target;
 use super::client::LiveError;
 use super::snapshot::{CLUSTER, PROPOSED, Snapshot};
+use crate::model::annotations::CniKey;
 use crate::model::cidr::{self, Family};
 use crate::model::pool::Pool;
 use crate::model::version::CalicoVersion;
@@ -20,8 +21,8 @@ use crate::report::{Finding, Severity};
 use crate::rules::{Context, RULES};
 use crate::source::SourceId;
 
-pub const IPV4_POOLS: &str = "cni.projectcalico.org/ipv4pools";
-pub const IPV6_POOLS: &str = "cni.projectcalico.org/ipv6pools";
+pub const IPV4_POOLS: &str = CniKey::Ipv4Pools.key();
+pub const IPV6_POOLS: &str = CniKey::Ipv6Pools.key();
 pub const OPERATOR_LABEL: &str = "app.kubernetes.io/managed-by";
 
 /// The live objects the rules read, each normalized (self-describing, no managedFields).

@@ -69,7 +69,7 @@ impl CniKey {
     }
 
     /// The whole annotation key.
-    pub fn key(self) -> &'static str {
+    pub const fn key(self) -> &'static str {
         match self {
             CniKey::Ipv4Pools => "cni.projectcalico.org/ipv4pools",
             CniKey::Ipv6Pools => "cni.projectcalico.org/ipv6pools",
