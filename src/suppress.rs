@@ -4,7 +4,7 @@
 //! findings, and applied to the findings once the rules ran (`apply`), which also reports the
 //! ones that silenced nothing. Nothing here judges a manifest.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::manifest::extract::{Reader, describe};
 use crate::manifest::yaml::{NodeKind, NodeRef, Parsed, ScalarType, Span};
@@ -70,14 +70,6 @@ pub struct Suppression {
 }
 
 impl Suppression {
-    fn covers(&self, offset: usize) -> bool {
-        match self.scope {
-            Scope::Line { span, .. } | Scope::Object(span) => {
-                span.start <= offset && offset < span.end
-            }
-        }
-    }
-
     fn form(&self) -> &'static str {
         match self.scope {
             Scope::Line { .. } => "comment",
@@ -133,6 +125,19 @@ pub fn read_comments(
         lines.push((start, line));
         start += line.len();
     }
+    // A comment on a line of its own applies to the next line with content: computed from the
+    // end in one pass, as a run of comment lines would make a forward search per comment
+    // quadratic.
+    let mut next_content = vec![None; lines.len()];
+    let mut following = None;
+    for (index, &(_, line)) in lines.iter().enumerate().rev() {
+        next_content[index] = following;
+        let line = line.trim();
+        if !line.is_empty() && !line.starts_with('#') {
+            following = Some(index);
+        }
+    }
+    let scalars = ScalarSpans::new(parsed);
     for (index, &(line_start, line)) in lines.iter().enumerate() {
         if !line.contains(MARKER) {
             continue;
@@ -141,7 +146,7 @@ pub fn read_comments(
         let Some(hash) = comment_start(content) else {
             continue;
         };
-        if inside_scalar(parsed, line_start + hash) {
+        if scalars.contains(line_start + hash) {
             continue;
         }
         let body = &content[hash + 1..];
@@ -157,19 +162,12 @@ pub fn read_comments(
             },
         );
         let trailing = !content[..hash].trim().is_empty();
-        let target_line = if trailing {
-            Some((index, line_start, line))
+        let target = if trailing {
+            Some(index)
         } else {
-            lines
-                .iter()
-                .enumerate()
-                .skip(index + 1)
-                .find(|(_, (_, l))| {
-                    let l = l.trim();
-                    !l.is_empty() && !l.starts_with('#')
-                })
-                .map(|(index, &(start, line))| (index, start, line))
+            next_content[index]
         };
+        let target_line = target.map(|index| (index, lines[index].0, lines[index].1));
         let directive_start = body_start + MARKER.len();
         let Some(list) = ignore_list(directive, directive_start, source, comment, findings) else {
             continue;
@@ -327,15 +325,28 @@ fn comment_start(line: &str) -> Option<usize> {
     None
 }
 
-fn inside_scalar(parsed: &Parsed, offset: usize) -> bool {
-    parsed.documents.iter().any(|document| {
-        document.span.start <= offset
-            && document.nodes.iter().any(|node| {
-                matches!(node.kind, NodeKind::Scalar { .. })
-                    && node.span.start <= offset
-                    && offset < node.span.end
-            })
-    })
+/// The spans of every scalar of a file, sorted, to tell a `#` inside a quoted or block scalar
+/// from a comment in O(log n) per marker line.
+struct ScalarSpans(Vec<Span>);
+
+impl ScalarSpans {
+    fn new(parsed: &Parsed) -> ScalarSpans {
+        let mut spans: Vec<Span> = parsed
+            .documents
+            .iter()
+            .flat_map(|document| &document.nodes)
+            .filter(|node| matches!(node.kind, NodeKind::Scalar { .. }))
+            .map(|node| node.span)
+            .collect();
+        spans.sort_unstable_by_key(|span| span.start);
+        ScalarSpans(spans)
+    }
+
+    /// Scalars never nest, so only the last one starting at or before `offset` can hold it.
+    fn contains(&self, offset: usize) -> bool {
+        let after = self.0.partition_point(|span| span.start <= offset);
+        after > 0 && offset < self.0[after - 1].end
+    }
 }
 
 /// Reads the `ippool.lint/ignore` annotation of one object.
@@ -485,6 +496,72 @@ fn resolve_entries<'w>(
 // Applying
 // ---------------------------------------------------------------------------------------------
 
+/// The suppressions of a run grouped by the span they cover, per file, sorted by start: a
+/// finding finds the scopes holding it by binary search instead of trying every suppression of
+/// its file.
+struct Scopes {
+    groups: Vec<Group>,
+    /// Per file, group indices sorted by span start, with the largest end so far, so a lookup
+    /// walks back only over scopes that can still reach the offset (nested objects).
+    by_source: HashMap<SourceId, Vec<(usize, usize)>>,
+}
+
+struct Group {
+    span: Span,
+    members: Vec<usize>,
+}
+
+impl Scopes {
+    fn new(suppressions: &[Suppression]) -> Scopes {
+        let mut keyed: HashMap<(SourceId, usize, usize), usize> = HashMap::new();
+        let mut groups: Vec<Group> = Vec::new();
+        for (index, suppression) in suppressions.iter().enumerate() {
+            let (Scope::Line { span, .. } | Scope::Object(span)) = suppression.scope;
+            let group = *keyed
+                .entry((suppression.source, span.start, span.end))
+                .or_insert_with(|| {
+                    groups.push(Group {
+                        span,
+                        members: Vec::new(),
+                    });
+                    groups.len() - 1
+                });
+            groups[group].members.push(index);
+        }
+        let mut by_source: HashMap<SourceId, Vec<usize>> = HashMap::new();
+        for ((source, _, _), group) in keyed {
+            by_source.entry(source).or_default().push(group);
+        }
+        let by_source = by_source
+            .into_iter()
+            .map(|(source, mut list)| {
+                list.sort_unstable_by_key(|&group| (groups[group].span.start, group));
+                let mut reach = 0;
+                let list = list
+                    .into_iter()
+                    .map(|group| {
+                        reach = reach.max(groups[group].span.end);
+                        (group, reach)
+                    })
+                    .collect();
+                (source, list)
+            })
+            .collect();
+        Scopes { groups, by_source }
+    }
+
+    fn covering(&self, source: SourceId, offset: usize) -> impl Iterator<Item = usize> + '_ {
+        let list = self.by_source.get(&source).map_or(&[][..], Vec::as_slice);
+        let after = list.partition_point(|&(group, _)| self.groups[group].span.start <= offset);
+        list[..after]
+            .iter()
+            .rev()
+            .take_while(move |&&(_, reach)| offset < reach)
+            .filter(move |&&(group, _)| offset < self.groups[group].span.end)
+            .map(|&(group, _)| group)
+    }
+}
+
 /// Removes the findings a suppression covers and returns an IPP900 finding for every entry that
 /// silenced nothing. `ran` says whether a rule ran: an entry for a rule that did not is not
 /// reported, nor is `all` unless every rule ran. IPP900 findings are never suppressed.
@@ -496,14 +573,15 @@ pub fn apply(
     if suppressions.is_empty() {
         return Vec::new();
     }
-    let mut by_source: HashMap<SourceId, Vec<usize>> = HashMap::new();
-    for (index, suppression) in suppressions.iter().enumerate() {
-        by_source.entry(suppression.source).or_default().push(index);
-    }
+    let scopes = Scopes::new(suppressions);
     let mut used: Vec<Vec<bool>> = suppressions
         .iter()
         .map(|s| vec![false; s.entries.len()])
         .collect();
+    // Per scope and code, whether its entries are already marked used: every later finding of
+    // that code in that scope is silenced without walking the entries again, so a thousand
+    // comments on one line cost once, not once per finding.
+    let mut marked: HashSet<(usize, &'static str)> = HashSet::new();
     findings.retain(|finding| {
         if finding.code == UNUSED.code {
             return true;
@@ -511,20 +589,25 @@ pub fn apply(
         let Some(loc) = finding.location.loc else {
             return true;
         };
-        let Some(candidates) = by_source.get(&loc.source) else {
-            return true;
-        };
         let mut suppressed = false;
-        for &index in candidates {
-            let suppression = &suppressions[index];
-            if !suppression.covers(loc.span.start) {
+        for group in scopes.covering(loc.source, loc.span.start) {
+            if marked.contains(&(group, finding.code)) {
+                suppressed = true;
                 continue;
             }
-            for (entry, used) in suppression.entries.iter().zip(used[index].iter_mut()) {
-                if entry.target.matches(finding.code) {
-                    *used = true;
-                    suppressed = true;
+            let mut matched = false;
+            for &index in &scopes.groups[group].members {
+                let entries = suppressions[index].entries.iter();
+                for (entry, used) in entries.zip(used[index].iter_mut()) {
+                    if entry.target.matches(finding.code) {
+                        *used = true;
+                        matched = true;
+                    }
                 }
+            }
+            if matched {
+                marked.insert((group, finding.code));
+                suppressed = true;
             }
         }
         !suppressed

@@ -581,3 +581,39 @@ fn human_output_draws_a_bounded_number_of_related_locations() {
     );
     assert_eq!(stdout.matches("╰── ").count(), 21, "{stdout}");
 }
+
+/// Issue 9 item 4: 200k `# ippool-lint:` comment lines took minutes, as each comment searched
+/// forward for its line and every finding tried every suppression of its file. A run of 100k
+/// comments before one line all apply to that line, silence its overlap, and none is unused.
+#[test]
+fn a_long_run_of_suppression_comments_applies_to_the_next_line() {
+    let n = 100_000;
+    let comments = "    # ippool-lint: ignore IPP101 -- reviewed\n".repeat(n);
+    let pools = format!(
+        "apiVersion: projectcalico.org/v3
+kind: IPPool
+metadata:
+  name: first
+spec:
+  cidr: 10.0.0.0/16
+---
+apiVersion: projectcalico.org/v3
+kind: IPPool
+metadata:
+  name: second
+spec:
+  # ippool-lint: ignore IPP101 -- reviewed
+{comments}  cidr: 10.0.0.0/16
+"
+    );
+    let diagnostics = lint_beside_canary("pools.yaml", pools.as_bytes());
+    let codes: Vec<&str> = diagnostics
+        .iter()
+        .filter(|d| d["location"]["path"].as_str().unwrap().ends_with("pools.yaml"))
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        !codes.iter().any(|&code| code == "IPP101" || code == "IPP900"),
+        "{codes:?}"
+    );
+}
