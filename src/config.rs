@@ -150,7 +150,7 @@ pub fn parse(text: &str, display: &str) -> Result<Config, ConfigError> {
         display,
         text,
         lines: SourceFile::new(display, text),
-        reader: Reader { source: 0, text },
+        reader: Reader::new(0, text),
     };
     let parsed = yaml::parse(text, &Limits::default());
     if let Some(error) = parsed.errors.first() {

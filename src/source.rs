@@ -38,6 +38,22 @@ pub struct SourceFile {
     line_starts: OnceLock<Vec<usize>>,
     /// The text as snippets show it (see [`SourceFile::display_text`]).
     display: OnceLock<Arc<str>>,
+    /// Characters before every `CHAR_CHECKPOINT`-th byte, `None` for an all-ASCII text: a
+    /// column is then counted from the nearest checkpoint instead of from the line start, so
+    /// many positions on one long line cost linear time, not quadratic (issue 9 item 7).
+    char_checkpoints: OnceLock<Option<Vec<usize>>>,
+}
+
+const CHAR_CHECKPOINT: usize = 4096;
+
+/// Characters (Unicode scalar values) in a run of UTF-8 bytes, which need not start or end on a
+/// character boundary: every byte that is not a continuation byte starts one.
+fn chars_in(bytes: &[u8]) -> usize {
+    if bytes.is_ascii() {
+        bytes.len()
+    } else {
+        bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
+    }
 }
 
 /// A 1-based line and column; the column counts Unicode scalar values, as CONTRACT §4 says.
@@ -54,6 +70,7 @@ impl SourceFile {
             text: text.into(),
             line_starts: OnceLock::new(),
             display: OnceLock::new(),
+            char_checkpoints: OnceLock::new(),
         }
     }
 
@@ -108,16 +125,37 @@ impl SourceFile {
         let line_starts = self.line_starts();
         let line_index = line_starts.partition_point(|&start| start <= offset) - 1;
         let line_start = line_starts[line_index];
-        let before = &self.text.as_bytes()[line_start..offset];
-        let column = if before.is_ascii() {
-            before.len()
-        } else {
-            // Count scalar values: every byte that is not a UTF-8 continuation byte starts one.
-            before.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
-        };
+        let column = self.chars_before(offset) - self.chars_before(line_start);
         LineCol {
             line: line_index + 1,
             column: column + 1,
+        }
+    }
+
+    /// Characters in `text[..offset]`.
+    fn chars_before(&self, offset: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        if offset < CHAR_CHECKPOINT {
+            return chars_in(&bytes[..offset]);
+        }
+        let checkpoints = self.char_checkpoints.get_or_init(|| {
+            if bytes.is_ascii() {
+                return None;
+            }
+            let mut total = 0;
+            let mut counts = vec![0];
+            for chunk in bytes.chunks(CHAR_CHECKPOINT) {
+                total += chars_in(chunk);
+                counts.push(total);
+            }
+            Some(counts)
+        });
+        match checkpoints {
+            None => offset,
+            Some(counts) => {
+                let chunk = offset / CHAR_CHECKPOINT;
+                counts[chunk] + chars_in(&bytes[chunk * CHAR_CHECKPOINT..offset])
+            }
         }
     }
 }
@@ -206,5 +244,25 @@ mod tests {
         assert_eq!(file.line_col(11), LineCol { line: 3, column: 1 });
         assert_eq!(file.line_col(12), LineCol { line: 4, column: 1 });
         assert_eq!(file.line_col(999), LineCol { line: 4, column: 5 });
+    }
+
+    /// Issue 9 item 7: columns were counted from the line start for every position, so a
+    /// minified file with many findings on its one line cost positions × line length. Columns
+    /// now count from checkpoints; this checks them against a plain count across checkpoint
+    /// boundaries, on ASCII and non-ASCII lines.
+    #[test]
+    fn line_col_agrees_with_counting_from_the_line_start() {
+        for unit in ["abc,", "é,x", "日本,"] {
+            let text = format!("first\n{}\nlast é", unit.repeat(5_000));
+            let file = SourceFile::new("a.json", text.as_str());
+            for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)).step_by(97) {
+                let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+                let expected = LineCol {
+                    line: text[..offset].matches('\n').count() + 1,
+                    column: text[line_start..offset].chars().count() + 1,
+                };
+                assert_eq!(file.line_col(offset), expected, "{unit:?} at {offset}");
+            }
+        }
     }
 }

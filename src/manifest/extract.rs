@@ -1,7 +1,9 @@
 //! Turns parsed YAML documents into model objects: the only place that knows both the YAML tree
 //! and the pool model. It records what was written and where; it judges nothing.
 
-use super::yaml::{Document, NodeRef, ScalarType, Span};
+use std::cell::RefCell;
+
+use super::yaml::{Document, NodeRef, ScalarType, Span, ValueMap};
 use crate::model::pool::{
     Field, Pool, PoolSource, SelectorFault, SelectorField, Spanned, SpecKey, WrongType,
 };
@@ -13,9 +15,31 @@ use crate::source::{Loc, SourceId};
 pub struct Reader<'a> {
     pub source: SourceId,
     pub text: &'a str,
+    /// The offset map of the scalar read last: the entries of one annotation value are mapped
+    /// one after another, and walking the scalar from its start for each made a value of n
+    /// pool names cost n² (issue 9 item 6).
+    value_map: RefCell<Option<(Span, Option<ValueMap>)>>,
 }
 
 impl<'a> Reader<'a> {
+    pub fn new(source: SourceId, text: &'a str) -> Reader<'a> {
+        Reader {
+            source,
+            text,
+            value_map: RefCell::new(None),
+        }
+    }
+
+    /// Maps a byte offset of a scalar's value to the source; see [`NodeRef::value_offset_to_source`].
+    pub fn value_offset_to_source(&self, node: NodeRef<'_>, offset: usize) -> Option<usize> {
+        let span = node.span();
+        let mut cached = self.value_map.borrow_mut();
+        if cached.as_ref().is_none_or(|(at, _)| *at != span) {
+            *cached = Some((span, node.value_map(self.text)));
+        }
+        cached.as_ref()?.1.as_ref()?.get(offset)
+    }
+
     pub fn loc(&self, span: Span) -> Loc {
         Loc::new(self.source, span)
     }
@@ -189,7 +213,7 @@ impl<'a> Reader<'a> {
     /// The source span of the character at `offset` in a scalar's value (one character wide, or
     /// empty at the end of the value); the whole scalar when the position cannot be mapped.
     pub fn value_span(&self, node: NodeRef<'_>, value: &str, offset: usize) -> Span {
-        let Some(start) = node.value_offset_to_source(self.text, offset) else {
+        let Some(start) = self.value_offset_to_source(node, offset) else {
             return node.span();
         };
         let width = value
@@ -214,8 +238,8 @@ impl Reader<'_> {
             return node.span();
         }
         match (
-            node.value_offset_to_source(self.text, start),
-            node.value_offset_to_source(self.text, end),
+            self.value_offset_to_source(node, start),
+            self.value_offset_to_source(node, end),
         ) {
             (Some(start), Some(end)) if start <= end => Span { start, end },
             _ => node.span(),

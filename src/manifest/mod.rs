@@ -147,7 +147,7 @@ pub fn load_text(
             .label(error.message.clone()),
         );
     }
-    let reader = extract::Reader { source, text };
+    let reader = extract::Reader::new(source, text);
     let mut object_spans: Vec<Span> = Vec::new();
     for document in &parsed.documents {
         loaded.documents += 1;

@@ -902,24 +902,83 @@ impl<'a> NodeRef<'a> {
     }
     /// Maps a byte offset inside the decoded value to the byte offset in `text` of the character
     /// that produced it (`offset == value.len()` maps to just after the last one). `None` when
-    /// that cannot be done exactly.
+    /// that cannot be done exactly. Costs a walk of the scalar: to map many offsets of one
+    /// value, build its [`ValueMap`] once.
     pub fn value_offset_to_source(&self, text: &str, offset: usize) -> Option<usize> {
+        self.value_map(text)?.get(offset)
+    }
+
+    /// The source position of every offset of a scalar's decoded value, in one walk of it.
+    pub fn value_map(&self, text: &str) -> Option<ValueMap> {
         let node = self.node();
         let NodeKind::Scalar { value, style } = &node.kind else {
             return None;
         };
-        if offset > value.len() || !value.is_char_boundary(offset) {
+        let src = text.get(node.span.start..node.span.end)?;
+        let start = u32::try_from(node.span.start).ok()?;
+        u32::try_from(node.span.end).ok()?;
+        let mut table = Vec::with_capacity(value.len() + 1);
+        let mut map = TableBuilder(&mut table);
+        match style {
+            Style::Plain => map_flow(src, value, None, &mut map),
+            Style::SingleQuoted => map_flow(src, value, Some(b'\''), &mut map),
+            Style::DoubleQuoted => map_flow(src, value, Some(b'"'), &mut map),
+            Style::Literal => map_block(src, value, false, &mut map),
+            Style::Folded => map_block(src, value, true, &mut map),
+        };
+        Some(ValueMap {
+            value_len: value.len(),
+            start,
+            table,
+        })
+    }
+}
+
+/// Where each byte offset of a scalar's decoded value came from in the source. A walk that
+/// cannot follow the source exactly stops, and offsets past it are unknown.
+#[derive(Debug, Clone)]
+pub struct ValueMap {
+    value_len: usize,
+    start: u32,
+    /// Offsets relative to the scalar's start; `UNMAPPED` inside a multi-byte character or
+    /// escape.
+    table: Vec<u32>,
+}
+
+const UNMAPPED: u32 = u32::MAX;
+
+impl ValueMap {
+    pub fn get(&self, offset: usize) -> Option<usize> {
+        if offset > self.value_len {
             return None;
         }
-        let src = text.get(node.span.start..node.span.end)?;
-        let rel = match style {
-            Style::Plain => map_flow(src, value, offset, None),
-            Style::SingleQuoted => map_flow(src, value, offset, Some(b'\'')),
-            Style::DoubleQuoted => map_flow(src, value, offset, Some(b'"')),
-            Style::Literal => map_block(src, value, offset, false),
-            Style::Folded => map_block(src, value, offset, true),
-        }?;
-        Some(node.span.start + rel)
+        match self.table.get(offset) {
+            Some(&UNMAPPED) | None => None,
+            Some(&relative) => Some(self.start as usize + relative as usize),
+        }
+    }
+}
+
+/// Records, value offset by value offset, the source offset (relative to the scalar) that
+/// produced it.
+struct TableBuilder<'t>(&'t mut Vec<u32>);
+
+impl TableBuilder<'_> {
+    /// `count` value bytes all come from source offset `at`.
+    fn repeat(&mut self, at: usize, count: usize) {
+        let at = u32::try_from(at).unwrap_or(UNMAPPED);
+        self.0.extend(std::iter::repeat_n(at, count));
+    }
+
+    /// One character of `width` value bytes comes from source offset `at`; only its first
+    /// byte maps.
+    fn character(&mut self, at: usize, width: usize) {
+        self.repeat(at, 1);
+        self.0.extend(std::iter::repeat_n(UNMAPPED, width.saturating_sub(1)));
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
     }
 }
 
@@ -1123,7 +1182,7 @@ fn skip_break(s: &[u8], p: usize) -> usize {
 }
 
 /// Walks a flow scalar's source (`quote`: none for plain) against its decoded value.
-fn map_flow(src: &str, value: &str, offset: usize, quote: Option<u8>) -> Option<usize> {
+fn map_flow(src: &str, value: &str, quote: Option<u8>, map: &mut TableBuilder<'_>) -> Option<()> {
     let s = src.as_bytes();
     let v = value.as_bytes();
     let (lo, hi) = match quote {
@@ -1163,9 +1222,7 @@ fn map_flow(src: &str, value: &str, offset: usize, quote: Option<u8>) -> Option<
                 if vpos + n > v.len() || v[vpos..vpos + n].iter().any(|&b| b != sep) {
                     return None;
                 }
-                if offset >= vpos && offset < vpos + n {
-                    return Some(nl);
-                }
+                map.repeat(nl, n);
                 vpos += n;
                 i = p;
                 continue;
@@ -1173,9 +1230,7 @@ fn map_flow(src: &str, value: &str, offset: usize, quote: Option<u8>) -> Option<
             if v.get(vpos) != Some(&c) {
                 return None;
             }
-            if offset == vpos {
-                return Some(i);
-            }
+            map.character(i, 1);
             vpos += 1;
             i += 1;
             continue;
@@ -1184,9 +1239,7 @@ fn map_flow(src: &str, value: &str, offset: usize, quote: Option<u8>) -> Option<
             if s.get(i + 1) != Some(&b'\'') || v.get(vpos) != Some(&b'\'') {
                 return None;
             }
-            if offset == vpos {
-                return Some(i);
-            }
+            map.character(i, 1);
             vpos += 1;
             i += 2;
             continue;
@@ -1210,9 +1263,7 @@ fn map_flow(src: &str, value: &str, offset: usize, quote: Option<u8>) -> Option<
             if !v[vpos..].starts_with(enc) {
                 return None;
             }
-            if offset >= vpos && offset < vpos + enc.len() {
-                return (offset == vpos).then_some(i);
-            }
+            map.character(i, enc.len());
             vpos += enc.len();
             i += len;
             continue;
@@ -1221,13 +1272,14 @@ fn map_flow(src: &str, value: &str, offset: usize, quote: Option<u8>) -> Option<
         if i + n > hi || vpos + n > v.len() || s[i..i + n] != v[vpos..vpos + n] {
             return None;
         }
-        if offset == vpos {
-            return Some(i);
-        }
+        map.character(i, n);
         vpos += n;
         i += n;
     }
-    (vpos == v.len() && offset == vpos).then_some(i)
+    if vpos == v.len() {
+        map.character(i, 1);
+    }
+    Some(())
 }
 
 /// Decodes the escape after a backslash: (character, source length including the backslash).
@@ -1270,7 +1322,7 @@ fn decode_escape(rest: &str) -> Option<(char, usize)> {
 }
 
 /// Walks a block scalar's source (starting at its header) against its decoded value.
-fn map_block(src: &str, value: &str, offset: usize, folded: bool) -> Option<usize> {
+fn map_block(src: &str, value: &str, folded: bool, map: &mut TableBuilder<'_>) -> Option<()> {
     let s = src.as_bytes();
     let v = value.as_bytes();
     let header_end = s.iter().position(|&c| c == b'\n')?;
@@ -1334,21 +1386,31 @@ fn map_block(src: &str, value: &str, offset: usize, folded: bool) -> Option<usiz
         if vpos + n > v.len() || v[vpos..vpos + n].iter().any(|&c| c != sep) {
             return None;
         }
-        if offset >= vpos && offset < vpos + n {
-            return Some(at);
-        }
+        map.repeat(at, n);
         vpos += n;
         if vpos + content.len() > v.len() || &v[vpos..vpos + content.len()] != content {
             return None;
         }
-        if offset >= vpos && offset <= vpos + content.len() {
-            return Some(content_start + offset - vpos);
-        }
+        map.0.extend((content_start..b).map(|at| {
+            // Only a character's first byte maps.
+            if (s[at] as i8) < -0x40 {
+                UNMAPPED
+            } else {
+                u32::try_from(at).unwrap_or(UNMAPPED)
+            }
+        }));
         vpos += content.len();
         prev = Some((more, b));
         empties = 0;
     }
-    None
+    // The end of the last line maps too, as the end of the value or of its content before the
+    // trailing breaks.
+    if let Some((_, end)) = prev
+        && map.len() == vpos
+    {
+        map.repeat(end, 1);
+    }
+    Some(())
 }
 
 #[cfg(test)]
