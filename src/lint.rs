@@ -1,7 +1,7 @@
 //! One lint run: discover the inputs, read and load them in parallel, run the selected rules over
 //! the merged inventory, and hand back sorted findings. No output here.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -86,9 +86,24 @@ pub fn run(settings: &LintSettings, stdin: &mut dyn Read) -> Result<Outcome, Dis
     let mut patch_files = HashSet::new();
     let mut source_paths = Vec::new();
     let mut suppressions = Vec::new();
+    let mut alias_targets = HashMap::new();
     for result in loaded {
         match result {
-            Ok((file, FileResult { loaded, suppressed })) => {
+            Ok((
+                file,
+                FileResult {
+                    loaded,
+                    suppressed,
+                    aliases,
+                },
+            )) => {
+                let source = sources.len() as SourceId;
+                alias_targets.extend(
+                    aliases
+                        .0
+                        .into_iter()
+                        .map(|(alias, target)| ((source, alias.start, alias.end), target)),
+                );
                 source_paths.push(kustomize::normalize(Path::new(&file.name)));
                 patch_files.extend(loaded.patch_files);
                 sources.add(file);
@@ -129,6 +144,7 @@ pub fn run(settings: &LintSettings, stdin: &mut dyn Read) -> Result<Outcome, Dis
     }
     let ran = |code: &str| settings.selected.iter().any(|rule| rule.code == code);
     findings.retain(|f| ran(f.code));
+    collapse_aliased(&mut findings, &alias_targets);
     // Suppressed findings are gone before anything counts them.
     let unused = suppress::apply(&mut findings, &suppressions, &ran);
     if ran(UNUSED_SUPPRESSION.code) {
@@ -178,10 +194,43 @@ fn read_limited(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
     discover::read_input(path, MAX_FILE_BYTES)
 }
 
-/// What loading one file gave: the model's part and the suppressions read beside it.
+/// What loading one file gave: the model's part and what lint reads beside it.
 struct FileResult {
     loaded: Loaded,
     suppressed: suppress::Collector,
+    aliases: Aliases,
+}
+
+/// Where each alias of a file points: (alias token, anchored node) spans, so findings reached
+/// through different aliases of one value are known as one (see [`collapse_aliased`]).
+#[derive(Default)]
+struct Aliases(Vec<(Span, Span)>);
+
+/// What lint reads from the tree while the loader holds it.
+struct LintExtras<'c> {
+    suppressed: &'c mut suppress::Collector,
+    aliases: &'c mut Aliases,
+}
+
+impl manifest::Extras for LintExtras<'_> {
+    fn object(
+        &mut self,
+        reader: &manifest::extract::Reader<'_>,
+        object: manifest::yaml::NodeRef<'_>,
+    ) {
+        self.suppressed.object(reader, object);
+    }
+
+    fn file(&mut self, source: SourceId, text: &str, parsed: &manifest::yaml::Parsed) {
+        self.suppressed.file(source, text, parsed);
+        for document in &parsed.documents {
+            for node in &document.nodes {
+                if let manifest::yaml::NodeKind::Alias(target) = node.kind {
+                    self.aliases.0.push((node.span, document.node(target).span));
+                }
+            }
+        }
+    }
 }
 
 /// A load problem as the IPP000 finding users see.
@@ -209,6 +258,7 @@ fn load(
     keep_text: bool,
 ) -> (SourceFile, FileResult) {
     let mut suppressed = suppress::Collector::default();
+    let mut aliases = Aliases::default();
     if bytes.len() as u64 > MAX_FILE_BYTES {
         let problem = LoadProblem {
             message: format!(
@@ -227,7 +277,12 @@ fn load(
             problems: vec![problem],
             ..Loaded::default()
         };
-        return (SourceFile::new(name, ""), FileResult { loaded, suppressed });
+        let result = FileResult {
+            loaded,
+            suppressed,
+            aliases,
+        };
+        return (SourceFile::new(name, ""), result);
     }
     let (text, refused) = manifest::decode(source, bytes);
     let loaded = match refused {
@@ -235,12 +290,98 @@ fn load(
             problems: vec![problem],
             ..Loaded::default()
         },
-        None => manifest::load_text(name, &text, source, skip, &mut suppressed),
+        None => {
+            let mut extras = LintExtras {
+                suppressed: &mut suppressed,
+                aliases: &mut aliases,
+            };
+            manifest::load_text(name, &text, source, skip, &mut extras)
+        }
     };
     let file = if keep_text {
         SourceFile::new(name, text)
     } else {
         SourceFile::new(name, "")
     };
-    (file, FileResult { loaded, suppressed })
+    let result = FileResult {
+        loaded,
+        suppressed,
+        aliases,
+    };
+    (file, result)
+}
+
+/// Keeps one finding per rule and span when several objects share that span: distinct objects
+/// occupy distinct text, so only a YAML alias makes them point at one value, and an anchor
+/// aliased two thousand times is one mistake, not two thousand (issue 9 item 9). Objects are
+/// told apart by name, or, when an alias names them alike, by the finding being the same word
+/// for word. The finding kept says how many objects share it.
+fn collapse_aliased(
+    findings: &mut Vec<Finding>,
+    alias_targets: &HashMap<(SourceId, usize, usize), Span>,
+) {
+    if alias_targets.is_empty() {
+        return;
+    }
+    // Only spans an alias reaches take part: a pool that a calico-node env and a kubeadm
+    // podSubnet both describe may share a span with no alias involved.
+    let mut anchored: Vec<(SourceId, Span)> = alias_targets
+        .iter()
+        .map(|(&(source, _, _), &target)| (source, target))
+        .collect();
+    anchored.sort_unstable_by_key(|&(source, span)| (source, span.start, span.end));
+    anchored.dedup();
+    let inside_anchored = |source: SourceId, span: Span| {
+        let after = anchored.partition_point(|&(s, a)| (s, a.start) <= (source, span.start));
+        // Anchors nest only as deep as the YAML does; walk back over the enclosing ones.
+        anchored[..after]
+            .iter()
+            .rev()
+            .take_while(|&&(s, _)| s == source)
+            .take(64)
+            .any(|&(_, a)| span.end <= a.end)
+    };
+    let mut first: HashMap<(&'static str, SourceId, usize, usize), (usize, usize)> = HashMap::new();
+    let mut keep = vec![true; findings.len()];
+    for (index, finding) in findings.iter().enumerate() {
+        let (Some(loc), Some(object)) = (finding.location.loc, &finding.location.object) else {
+            continue;
+        };
+        let written = (loc.source, loc.span.start, loc.span.end);
+        let span = match alias_targets.get(&written) {
+            Some(&target) => target,
+            None if inside_anchored(loc.source, loc.span) => loc.span,
+            None => continue,
+        };
+        let key = (finding.code, loc.source, span.start, span.end);
+        match first.get_mut(&key) {
+            None => {
+                first.insert(key, (index, 0));
+            }
+            Some((kept, others)) => {
+                let kept = &findings[*kept];
+                if kept.location.object.as_ref() != Some(object) || kept.message == finding.message
+                {
+                    keep[index] = false;
+                    *others += 1;
+                }
+            }
+        }
+    }
+    for (index, others) in first.into_values() {
+        if others > 0 {
+            let finding = &mut findings[index];
+            let note = format!(
+                "{others} more object{} use this value through a YAML alias and are not \
+                 reported again",
+                if others == 1 { "" } else { "s" }
+            );
+            finding.help = Some(match finding.help.take() {
+                Some(help) => format!("{help}\n{note}"),
+                None => note,
+            });
+        }
+    }
+    let mut keep = keep.into_iter();
+    findings.retain(|_| keep.next().unwrap_or(true));
 }

@@ -255,7 +255,10 @@ mod tests {
         for unit in ["abc,", "é,x", "日本,"] {
             let text = format!("first\n{}\nlast é", unit.repeat(5_000));
             let file = SourceFile::new("a.json", text.as_str());
-            for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)).step_by(97) {
+            for offset in (0..=text.len())
+                .filter(|&o| text.is_char_boundary(o))
+                .step_by(97)
+            {
                 let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
                 let expected = LineCol {
                     line: text[..offset].matches('\n').count() + 1,

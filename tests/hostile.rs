@@ -609,11 +609,18 @@ spec:
     let diagnostics = lint_beside_canary("pools.yaml", pools.as_bytes());
     let codes: Vec<&str> = diagnostics
         .iter()
-        .filter(|d| d["location"]["path"].as_str().unwrap().ends_with("pools.yaml"))
+        .filter(|d| {
+            d["location"]["path"]
+                .as_str()
+                .unwrap()
+                .ends_with("pools.yaml")
+        })
         .map(|d| d["code"].as_str().unwrap())
         .collect();
     assert!(
-        !codes.iter().any(|&code| code == "IPP101" || code == "IPP900"),
+        !codes
+            .iter()
+            .any(|&code| code == "IPP101" || code == "IPP900"),
         "{codes:?}"
     );
 }
@@ -710,4 +717,79 @@ fn many_findings_on_one_long_line_have_exact_columns() {
     let column = list[..list.rfind(&cidr).unwrap()].chars().count() + 1;
     assert_eq!(last["location"]["line"], 1);
     assert_eq!(last["location"]["column"], column, "{last}");
+}
+
+/// Issue 9 item 9: a 50 KB anchored scalar aliased 2,000 times turned 62 KB of input into
+/// 101 MB of output. Quoted values are cut, and a value reached through aliases is reported
+/// once, saying how many objects share it.
+#[test]
+fn an_aliased_long_value_is_reported_once_and_cut() {
+    let big = "x".repeat(20_000);
+    let mut list = format!(
+        "apiVersion: v1
+kind: List
+items:
+- apiVersion: projectcalico.org/v3
+  kind: IPPool
+  metadata:
+    name: first
+  spec:
+    cidr: 10.0.0.0/16
+    nodeSelector: &v {big}
+"
+    );
+    for i in 0..500 {
+        list.push_str(&format!(
+            "- apiVersion: projectcalico.org/v3
+  kind: IPPool
+  metadata:
+    name: p{i}
+  spec:
+    cidr: 10.{}.{}.0/24
+    nodeSelector: *v
+    ipipMode: *v
+",
+            1 + i / 256,
+            i % 256
+        ));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("list.yaml"), &list).unwrap();
+    for format in ["json", "human", "sarif", "github", "junit"] {
+        let output = Command::cargo_bin("kubectl-ippool")
+            .unwrap()
+            .arg("lint")
+            .arg(dir.path())
+            .args(["-o", format, "--color", "never"])
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{format}");
+        // SARIF carries the rule catalogue, about 150 KB, whatever it reports.
+        let bound = if format == "sarif" { 250_000 } else { 60_000 };
+        assert!(
+            output.stdout.len() < bound,
+            "{format}: {} bytes of output",
+            output.stdout.len()
+        );
+    }
+    let diagnostics = lint_json_bounded(&[("list.yaml", &list)]);
+    let selectors: Vec<&Value> = diagnostics
+        .iter()
+        .filter(|d| d["code"] == "IPP012")
+        .collect();
+    assert_eq!(selectors.len(), 1, "{selectors:#?}");
+    let help = selectors[0]["help"].as_str().unwrap();
+    assert!(
+        help.contains("500 more objects use this value through a YAML alias"),
+        "{help}"
+    );
+    let modes: Vec<&Value> = diagnostics
+        .iter()
+        .filter(|d| d["code"] == "IPP006")
+        .collect();
+    assert_eq!(modes.len(), 1, "{modes:#?}");
+    let message = modes[0]["message"].as_str().unwrap();
+    assert!(message.len() < 400, "{message}");
+    assert!(message.contains("…xx\"; (20003 characters)"), "{message}");
 }

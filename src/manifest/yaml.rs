@@ -974,7 +974,8 @@ impl TableBuilder<'_> {
     /// byte maps.
     fn character(&mut self, at: usize, width: usize) {
         self.repeat(at, 1);
-        self.0.extend(std::iter::repeat_n(UNMAPPED, width.saturating_sub(1)));
+        self.0
+            .extend(std::iter::repeat_n(UNMAPPED, width.saturating_sub(1)));
     }
 
     fn len(&self) -> usize {

@@ -31,6 +31,41 @@ pub fn escape_controls<'t>(text: &'t str, keep: &[char]) -> std::borrow::Cow<'t,
     std::borrow::Cow::Owned(out)
 }
 
+/// Longest word (run of non-space characters) a message, label or object name keeps whole.
+/// Kubernetes names stop at 253 characters, so only a value no API server would take is cut.
+pub const MAX_WORD: usize = 256;
+
+/// `text` with every word longer than [`MAX_WORD`] cut to its start and end around an
+/// ellipsis that says how long it was: a 50 KB value aliased two thousand times must not make
+/// a hundred megabytes of output (issue 9 item 9).
+pub fn elide_long_words(text: String) -> String {
+    let long = |word: &&str| word.len() > MAX_WORD && word.chars().count() > MAX_WORD;
+    if !text.split_whitespace().any(|word| long(&word)) {
+        return text;
+    }
+    let mut out = String::with_capacity(MAX_WORD * 2);
+    let mut rest = text.as_str();
+    while let Some(start) = rest.find(|c: char| !c.is_whitespace()) {
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let word = &rest[..end];
+        if long(&word) {
+            let head: String = word.chars().take(64).collect();
+            let tail: Vec<char> = word.chars().rev().take(4).collect();
+            out.push_str(&head);
+            out.push('…');
+            out.extend(tail.iter().rev());
+            out.push_str(&format!(" ({} characters)", word.chars().count()));
+        } else {
+            out.push_str(word);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 use std::fmt;
 
 use serde::Serialize;
@@ -73,7 +108,7 @@ impl Location {
     pub fn at(loc: Loc, object: Option<String>) -> Self {
         Self {
             loc: Some(loc),
-            object,
+            object: object.map(elide_long_words),
         }
     }
 }
@@ -100,18 +135,18 @@ pub struct Finding {
 
 impl Finding {
     pub fn with_label(mut self, label: impl Into<String>) -> Self {
-        self.label = Some(label.into());
+        self.label = Some(elide_long_words(label.into()));
         self
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(elide_long_words(help.into()));
         self
     }
 
     pub fn with_related(mut self, message: impl Into<String>, location: Location) -> Self {
         self.related.push(Related {
-            message: message.into(),
+            message: elide_long_words(message.into()),
             location,
         });
         self

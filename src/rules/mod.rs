@@ -225,7 +225,7 @@ impl Rule {
             code: self.code,
             rule: self.name,
             severity: self.severity,
-            message: message.into(),
+            message: crate::report::elide_long_words(message.into()),
             location,
             label: None,
             related: Vec::new(),
