@@ -10,6 +10,7 @@ pub mod discover;
 pub mod emit;
 pub mod extract;
 pub mod kustomize;
+pub mod metadata_facts;
 pub mod pool_sources;
 pub mod relevance;
 pub mod yaml;
@@ -162,6 +163,7 @@ pub fn load_text(
                 loaded.inventory.pools.push(pool);
             }
             cluster_facts::read(&reader, object, &mut loaded.inventory);
+            metadata_facts::read(&reader, object, &mut loaded.inventory);
             annotation_sites::read(&reader, object, &mut loaded.inventory);
             pool_sources::read_object(&reader, object, &mut loaded.inventory);
             extras.object(&reader, object);

@@ -12,6 +12,8 @@ pub struct Inventory {
     pub pools: Vec<Pool>,
     pub nodes: Vec<NodeFact>,
     pub namespaces: Vec<NamespaceFact>,
+    /// Labels and annotations of IPPools, Nodes and Namespaces.
+    pub metadata: Vec<crate::model::metadata::MetadataFact>,
     /// Namespaces, Pods, pod templates and other objects with Calico CNI annotations.
     pub annotation_sites: Vec<AnnotationSite>,
     pub cluster_cidrs: Vec<CidrFact>,
@@ -33,6 +35,7 @@ impl Inventory {
             pools,
             nodes,
             namespaces,
+            metadata,
             annotation_sites,
             cluster_cidrs,
             service_cidrs,
@@ -44,6 +47,7 @@ impl Inventory {
         pools.is_empty()
             && nodes.is_empty()
             && namespaces.is_empty()
+            && metadata.is_empty()
             && annotation_sites.is_empty()
             && cluster_cidrs.is_empty()
             && service_cidrs.is_empty()
@@ -58,6 +62,7 @@ impl Inventory {
             pools,
             nodes,
             namespaces,
+            metadata,
             annotation_sites,
             cluster_cidrs,
             service_cidrs,
@@ -69,6 +74,7 @@ impl Inventory {
         self.pools.extend(pools);
         self.nodes.extend(nodes);
         self.namespaces.extend(namespaces);
+        self.metadata.extend(metadata);
         self.annotation_sites.extend(annotation_sites);
         self.cluster_cidrs.extend(cluster_cidrs);
         self.service_cidrs.extend(service_cidrs);

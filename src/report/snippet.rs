@@ -115,9 +115,19 @@ impl SourceCode for Snippet {
             let to = ceil_boundary(text, (end + WINDOW).min(self.file.line_range(last).end));
             (from, to.max(from), first)
         } else {
-            let from_line = first.saturating_sub(context_lines_before);
-            let to_line =
-                (last + context_lines_after).min(self.file.line_count().saturating_sub(1));
+            // Context lines stop before a line too long to draw: a short line beside a
+            // minified one must not print it whole.
+            let short = |line: &usize| self.file.line_range(*line).len() <= LONG_LINE;
+            let from_line = (first.saturating_sub(context_lines_before)..first)
+                .rev()
+                .take_while(short)
+                .last()
+                .unwrap_or(first);
+            let to_line = (last + 1
+                ..=(last + context_lines_after).min(self.file.line_count().saturating_sub(1)))
+                .take_while(short)
+                .last()
+                .unwrap_or(last);
             let from = if context_lines_before == 0 {
                 start
             } else {

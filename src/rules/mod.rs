@@ -58,6 +58,7 @@ pub mod encapsulation_mode;
 pub mod invalid_calico_node_env;
 pub mod invalid_cidr;
 pub mod invalid_installation_pool;
+pub mod invalid_metadata;
 pub mod invalid_yaml;
 pub mod ip_addrs_outside_pools;
 pub mod ipip_and_vxlan;
@@ -270,6 +271,7 @@ pub static RULES: &[&Rule] = &[
     &pool_name::RULE,
     &unknown_field::RULE,
     &wrong_field_type::RULE,
+    &invalid_metadata::RULE,
     &overlapping_pools::RULE,
     &duplicate_pool_name::RULE,
     &blocks_fewer_than_nodes::RULE,
