@@ -2,6 +2,7 @@
 
 use super::prelude::*;
 use crate::model::pool::PoolSource;
+use crate::report::Severity;
 
 declare_rule! {
     /// ## What it does
@@ -9,10 +10,13 @@ declare_rule! {
     /// use (calico-reference P17, Calico 3.31 and later).
     ///
     /// For `projectcalico.org/v3` pools an omitted or empty `allowedUses` counts as
-    /// `[Workload, Tunnel]`: `calicoctl` and the Calico API server fill in that default before
-    /// they validate, so such a pool must list `allowedUses: [Workload]` explicitly.
-    /// `crd.projectcalico.org/v1` pools are validated as written, so there an omitted
-    /// `allowedUses` passes.
+    /// `[Workload, Tunnel]` on the write paths that fill in defaults before they validate:
+    /// `calicoctl` and the Calico API server. In Calico 3.31 those are the only ways to write a
+    /// v3 pool, so the rule reports an error. From 3.32, `projectcalico.org/v3` can also be
+    /// served by native CRDs, which validate the pool as written and accept it; the rule then
+    /// reports a warning naming the paths that reject it. Either way `allowedUses: [Workload]`
+    /// is accepted everywhere. `crd.projectcalico.org/v1` pools are validated as written, so
+    /// there an omitted `allowedUses` passes.
     ///
     /// ## Why is this bad?
     /// Calico rejects the pool: "IP Pool with AllowedUse Tunnel cannot have namespaceSelector
@@ -101,25 +105,41 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 );
             }
             // An explicit empty list or an omitted field: defaulted to [Workload, Tunnel] before
-            // validation on the v3 API paths only.
+            // validation on the clientv3 write paths (calicoctl, the Calico API server). From
+            // 3.32, projectcalico.org/v3 can also be served by native CRDs, which validate the
+            // pool as written and accept it (calico-reference P17).
             Field::Set(_) | Field::Absent if pool.source == PoolSource::V3 => {
                 let written = pool.allowed_uses.spanned();
-                let (uses, help) = match written {
-                    Some(_) => ("an empty allowedUses", "write `allowedUses: [Workload]`"),
-                    None => (
-                        "no allowedUses",
-                        "add `allowedUses: [Workload]` to the spec",
-                    ),
+                let uses = match written {
+                    Some(_) => "an empty allowedUses",
+                    None => "no allowedUses",
+                };
+                let native_crds = ctx.calico.at_least(3, 32);
+                let message = if native_crds {
+                    format!(
+                        "{name} has namespaceSelector {text:?} and {uses}: calicoctl and the Calico API server default allowedUses to [Workload, Tunnel] before validating and reject the pool (Tunnel cannot have a namespaceSelector); kubectl apply to native projectcalico.org/v3 CRDs accepts it as written"
+                    )
+                } else {
+                    format!(
+                        "{name} has namespaceSelector {text:?} and {uses}, which calicoctl and the Calico API server (the write paths of projectcalico.org/v3 in Calico {}) default to [Workload, Tunnel] before validating; Tunnel cannot have a namespaceSelector",
+                        ctx.calico
+                    )
+                };
+                let help = match written {
+                    Some(_) => "write `allowedUses: [Workload]`, which every write path accepts",
+                    None => {
+                        "add `allowedUses: [Workload]` to the spec, which every write path accepts"
+                    }
                 };
                 let mut finding = RULE
-                    .finding(
-                        format!(
-                            "{name} has namespaceSelector {text:?} and {uses}, which Calico defaults to [Workload, Tunnel] before validating; Tunnel cannot have a namespaceSelector"
-                        ),
-                        at_pool(pool, selector.loc),
-                    )
+                    .finding(message, at_pool(pool, selector.loc))
                     .with_label("needs `allowedUses: [Workload]`")
                     .with_help(help);
+                if native_crds {
+                    // Rejected or not depends on how the pool is applied, which a manifest
+                    // does not say.
+                    finding.severity = Severity::Warning;
+                }
                 if let Some(uses) = written {
                     finding = finding.with_related(
                         "empty, so defaulted to [Workload, Tunnel]",
@@ -185,6 +205,37 @@ mod tests {
         let mut out = Vec::new();
         check(&Context::new(&inventory, calico), &mut out);
         out
+    }
+
+    /// Issue 9 item 19: an omitted allowedUses was an error whatever the release, though from
+    /// 3.32 native projectcalico.org/v3 CRDs accept such a pool as written.
+    #[test]
+    fn omitted_uses_are_an_error_in_3_31_and_a_warning_once_native_crds_exist() {
+        let verdict = |calico| {
+            let found = run(vec![pool(PoolSource::V3, None)], calico);
+            assert_eq!(found.len(), 1);
+            (found[0].severity, found[0].message.clone())
+        };
+        let (severity, message) = verdict(CalicoVersion::new(3, 31));
+        assert_eq!(severity, Severity::Error);
+        assert!(
+            message.contains("calicoctl and the Calico API server"),
+            "{message}"
+        );
+        for calico in [CalicoVersion::new(3, 32), CalicoVersion::MASTER] {
+            let (severity, message) = verdict(calico);
+            assert_eq!(severity, Severity::Warning);
+            assert!(
+                message.contains("native projectcalico.org/v3 CRDs accepts it"),
+                "{message}"
+            );
+        }
+        // Listed explicitly, Tunnel is rejected on every path.
+        let listed = run(
+            vec![pool(PoolSource::V3, Some(&["Tunnel"]))],
+            CalicoVersion::new(3, 32),
+        );
+        assert_eq!(listed[0].severity, Severity::Error);
     }
 
     #[test]
