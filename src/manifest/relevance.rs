@@ -71,7 +71,11 @@ pub struct Chunk {
 /// a keyword scan of flow text proves little.
 pub fn chunks(text: &str) -> Vec<Chunk> {
     let first = text.trim_start();
-    if first.starts_with('{') || first.starts_with('[') {
+    // A directive (`%YAML`, `%TAG`) belongs to the document after it: cut apart, that document
+    // would lose its tag handles. Files with one are parsed whole.
+    let directive =
+        text.starts_with('%') || memchr::memmem::find(text.as_bytes(), b"\n%").is_some();
+    if first.starts_with('{') || first.starts_with('[') || directive {
         return vec![Chunk {
             range: 0..text.len(),
             relevant: true,
@@ -113,30 +117,103 @@ fn has_content(piece: &str) -> bool {
     })
 }
 
+/// A document may be skipped only when the scan is sure no rule reads it: its root is a block
+/// mapping at column 0 whose `kind` is written plainly and is not one the loaders read, and no
+/// word a rule looks for appears in it. Whatever the scan cannot decide (a flow or indented
+/// root, a quoted, tagged, aliased, merged or explicit `? kind` key, escapes that could spell a
+/// word) goes to the full parse (issue 9 item 12).
 fn is_relevant(piece: &str) -> bool {
-    if let Some(kind) = top_level_kind(piece)
-        && (KINDS.contains(&kind) || kind.ends_with("List"))
-    {
+    let scan = match WORD_SCAN.as_ref() {
+        Some(scan) => scan,
+        // The automaton cannot fail to build from these fixed words; parse everything if it did.
+        None => return true,
+    };
+    if scan.is_match(piece) || may_hide_words(piece) {
         return true;
     }
-    match WORD_SCAN.as_ref() {
-        Some(scan) => scan.is_match(piece),
-        // The automaton cannot fail to build from these fixed words; parse everything if it did.
-        None => true,
+    match root_kind(piece) {
+        RootKind::Plain(kind) => KINDS.contains(&kind) || kind.ends_with("List"),
+        RootKind::None => false,
+        RootKind::Unsure => true,
     }
 }
 
-/// The value of a `kind:` key written at column 0, without quotes or a trailing comment.
-fn top_level_kind(piece: &str) -> Option<&str> {
-    let start = if piece.starts_with("kind:") {
-        0
-    } else {
-        memchr::memmem::find(piece.as_bytes(), b"\nkind:")? + 1
-    };
-    let rest = piece.get(start + "kind:".len()..)?;
-    let line = rest.split('\n').next().unwrap_or(rest);
-    let value = line.split(" #").next().unwrap_or(line).trim();
-    Some(value.trim_matches(|c| c == '"' || c == '\''))
+/// Double-quoted escapes that can spell any letter (`\x6b`, `\u006b`, `\U0000006b`), and an
+/// escaped line break, which joins two lines with nothing between them.
+fn may_hide_words(piece: &str) -> bool {
+    memchr::memchr_iter(b'\\', piece.as_bytes()).any(|at| {
+        matches!(
+            piece.as_bytes().get(at + 1),
+            Some(b'x' | b'u' | b'U' | b'\n' | b'\r')
+        )
+    })
+}
+
+enum RootKind<'a> {
+    /// `kind: Deployment` at column 0 of a block mapping root.
+    Plain(&'a str),
+    /// A block mapping root at column 0 with no `kind` key in any spelling.
+    None,
+    /// Anything the scan cannot read for sure.
+    Unsure,
+}
+
+fn root_kind(piece: &str) -> RootKind<'_> {
+    let mut lines = piece.split('\n');
+    let mut kind = None;
+    let mut seen_content = false;
+    let mut first_line = true;
+    while let Some(line) = lines.next() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if std::mem::take(&mut first_line) && is_marker(line.as_bytes(), 0) {
+            // Content on the marker line (`--- {kind: Node}`, `--- !!map`) is not read here.
+            let rest = line[3..].trim();
+            if !(rest.is_empty() || rest.starts_with('#')) {
+                return RootKind::Unsure;
+            }
+            continue;
+        }
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let indented = trimmed.len() != line.len();
+        if !seen_content {
+            seen_content = true;
+            // The root must be a block mapping at column 0, starting with a plain key.
+            if indented || !line.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+                return RootKind::Unsure;
+            }
+        }
+        if indented {
+            continue;
+        }
+        if line.starts_with(['?', '<', '"', '\'', '{', '[', '!', '&', '*', '-', '%', '\t'])
+            || line.starts_with("...")
+        {
+            return RootKind::Unsure;
+        }
+        let Some(rest) = line.strip_prefix("kind") else {
+            continue;
+        };
+        let Some(value) = rest.strip_prefix(':') else {
+            // `kind :`, `kind\t:`, or another key that starts with the word (`kinds: x`).
+            if rest.trim_start().starts_with(':') {
+                return RootKind::Unsure;
+            }
+            continue;
+        };
+        let value = value.split(" #").next().unwrap_or(value).trim();
+        let plain = !value.is_empty() && value.bytes().all(|b| b.is_ascii_alphanumeric());
+        if !plain || kind.is_some() {
+            return RootKind::Unsure;
+        }
+        kind = Some(value);
+    }
+    match kind {
+        Some(kind) => RootKind::Plain(kind),
+        None => RootKind::None,
+    }
 }
 
 #[cfg(test)]
@@ -157,6 +234,14 @@ mod tests {
     }
 
     #[test]
+    fn a_directive_keeps_the_file_whole() {
+        let text = "kind: Deployment\n---\n%TAG !k! tag:k8s.io,2024:\n---\nkind: !k!x Node\n";
+        let chunks = chunks(text);
+        assert_eq!(chunks.len(), 1);
+        assert!(chunks[0].relevant);
+    }
+
+    #[test]
     fn words_and_kinds_make_a_document_relevant() {
         for relevant in [
             "kind: Node\n",
@@ -168,6 +253,19 @@ mod tests {
             "kube_pods_subnet: 10.0.0.0/16\n",
             "kind: ConfigMap # ippool-lint: ignore IPP000\n",
             "{\"kind\": \"ConfigMap\"}",
+            // Issue 9 item 12: whatever the scan cannot read for sure is parsed.
+            "---\n{kind: Node, metadata: {name: a}}\n",
+            "--- {kind: Node}\n",
+            "\"kind\": Node\n",
+            "  kind: Node\n",
+            "kind: !!str Node\n",
+            "kind: \"No\\x64e\"\n",
+            "? kind\n: Node\n",
+            "kind : Node\n",
+            "kind: *k\n",
+            "<<: *base\nkind: Deployment\n",
+            "kind: Deployment\nmetadata:\n  name: \"anno\\\n  tations\"\n",
+            "\u{feff}kind: Node\n",
         ] {
             assert!(chunks(relevant)[0].relevant, "{relevant}");
         }
@@ -175,6 +273,8 @@ mod tests {
             "kind: Deployment\nspec:\n  replicas: 2\n",
             "kind: ConfigMap\ndata:\n  nodes: \"3\"\n",
             "replicaCount: 2\n",
+            "kind: Deployment # a comment\r\nspec:\r\n  kind: Node\r\n",
+            "# header\nkind: Secret\nkinds: [Node]\n",
         ] {
             assert!(!chunks(irrelevant)[0].relevant, "{irrelevant}");
         }
