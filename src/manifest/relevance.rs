@@ -159,11 +159,11 @@ enum RootKind<'a> {
 }
 
 fn root_kind(piece: &str) -> RootKind<'_> {
-    let mut lines = piece.split('\n');
+    let lines = piece.split('\n');
     let mut kind = None;
     let mut seen_content = false;
     let mut first_line = true;
-    while let Some(line) = lines.next() {
+    for line in lines {
         let line = line.strip_suffix('\r').unwrap_or(line);
         if std::mem::take(&mut first_line) && is_marker(line.as_bytes(), 0) {
             // Content on the marker line (`--- {kind: Node}`, `--- !!map`) is not read here.
