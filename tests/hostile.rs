@@ -793,3 +793,44 @@ items:
     assert!(message.len() < 400, "{message}");
     assert!(message.contains("…xx\"; (20003 characters)"), "{message}");
 }
+
+/// Issue 9 item 13: `spec: {<<: *base, …}` gave a false "has no spec.cidr" and "unknown field
+/// spec.<<", and missed the merged values' errors. Merges are applied as go-yaml v2 applies
+/// them, with spans at the merged values.
+#[test]
+fn merge_keys_are_applied() {
+    let list = "apiVersion: v1
+kind: List
+items:
+- apiVersion: projectcalico.org/v3
+  kind: IPPool
+  metadata:
+    name: merged
+  spec:
+    <<: &base {blockSize: 33, ipipMode: Always}
+    cidr: 10.2.0.0/16
+- apiVersion: projectcalico.org/v3
+  kind: IPPool
+  metadata:
+    name: merged-list
+  spec: {<<: [{cidr: 10.3.0.0/16}, {cidr: 10.9.0.0/16, ipipMode: Sometimes}]}
+";
+    let diagnostics = lint_json_bounded(&[("merge.yaml", list)]);
+    let found: Vec<(String, u64, u64)> = diagnostics
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_owned(),
+                d["location"]["line"].as_u64().unwrap(),
+                d["location"]["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let codes: Vec<&str> = found.iter().map(|(code, _, _)| code.as_str()).collect();
+    assert!(!codes.contains(&"IPP016"), "{found:?}");
+    assert!(!codes.contains(&"IPP001"), "{found:?}");
+    // blockSize 33 from the merged map, at the merged value.
+    assert!(found.contains(&("IPP004".to_owned(), 9, 27)), "{found:?}");
+    // The later map's ipipMode, since the earlier one has none.
+    assert!(found.contains(&("IPP006".to_owned(), 15, 66)), "{found:?}");
+}

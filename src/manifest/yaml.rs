@@ -671,8 +671,17 @@ fn handle_node_event(
             let kind = match frame.kind {
                 FrameKind::Seq(items) => NodeKind::Seq(items),
                 FrameKind::Map { entries, .. } => {
-                    find_duplicates(&d.nodes, &entries, &mut d.duplicates);
-                    NodeKind::Map(entries)
+                    let explicit: Vec<(NodeId, NodeId)> = entries
+                        .iter()
+                        .copied()
+                        .filter(|&(key, _)| !is_merge_key(&d.nodes, key))
+                        .collect();
+                    find_duplicates(&d.nodes, &explicit, &mut d.duplicates);
+                    if explicit.len() == entries.len() {
+                        NodeKind::Map(entries)
+                    } else {
+                        NodeKind::Map(apply_merges(&d.nodes, &entries, budget)?)
+                    }
                 }
             };
             if let Some(node) = d.nodes.get_mut(frame.id as usize) {
@@ -738,6 +747,98 @@ fn key_str(nodes: &[Node], id: NodeId) -> Option<&str> {
         NodeKind::Scalar { value, .. } => Some(value),
         _ => None,
     }
+}
+
+/// A `<<` merge key: plain and untagged, or tagged `!!merge` (YAML 1.1 merge key type, which
+/// go-yaml v2 and so Kubernetes apply).
+fn is_merge_key(nodes: &[Node], id: NodeId) -> bool {
+    let Some(node) = nodes.get(id as usize) else {
+        return false;
+    };
+    let NodeKind::Scalar { value, style } = &node.kind else {
+        return false;
+    };
+    value == "<<"
+        && match node.tag.as_deref().map(core_tag) {
+            None => *style == Style::Plain,
+            Some(tag) => tag == "!!merge" || tag == "!<tag:yaml.org,2002:merge>",
+        }
+}
+
+/// A mapping's entries with its `<<` merges applied as go-yaml v2 applies them: in the order
+/// written, each key set overwriting the one set before, a merged sequence of maps taken from
+/// its last map to its first so that earlier maps win. Merged entries keep their own nodes, so
+/// spans point at the merged values. Every entry copied counts against the node budget: a
+/// merge of a merge of ... cannot grow without bound (issue 9 item 13).
+fn apply_merges(
+    nodes: &[Node],
+    entries: &[(NodeId, NodeId)],
+    budget: &mut usize,
+) -> Result<Vec<(NodeId, NodeId)>, BuildError> {
+    let resolve = |id: NodeId| -> Option<&Node> {
+        let node = nodes.get(id as usize)?;
+        match node.kind {
+            NodeKind::Alias(target) => nodes.get(target as usize),
+            _ => Some(node),
+        }
+    };
+    let mut merged: Vec<(NodeId, NodeId)> = Vec::with_capacity(entries.len());
+    let mut position: HashMap<&str, usize> = HashMap::new();
+    let mut set = |key: NodeId, value: NodeId, budget: &mut usize| {
+        if *budget == 0 {
+            return false;
+        }
+        *budget -= 1;
+        match key_str(nodes, key) {
+            Some(text) => match position.entry(text) {
+                Entry::Occupied(at) => merged[*at.get()] = (key, value),
+                Entry::Vacant(slot) => {
+                    slot.insert(merged.len());
+                    merged.push((key, value));
+                }
+            },
+            None => merged.push((key, value)),
+        }
+        true
+    };
+    let want_map = |id: NodeId| {
+        let span = nodes.get(id as usize).map_or(Span::default(), |n| n.span);
+        BuildError::Recover(YamlError {
+            message: "map merge requires map or sequence of maps as the value".to_owned(),
+            span,
+        })
+    };
+    let too_many = |id: NodeId| {
+        let span = nodes.get(id as usize).map_or(Span::default(), |n| n.span);
+        BuildError::Stop(YamlError {
+            message: "too many nodes (merge keys)".to_owned(),
+            span,
+        })
+    };
+    for &(key, value) in entries {
+        if !is_merge_key(nodes, key) {
+            if !set(key, value, budget) {
+                return Err(too_many(key));
+            }
+            continue;
+        }
+        let maps: Vec<NodeId> = match resolve(value).map(|node| &node.kind) {
+            Some(NodeKind::Map(_)) => vec![value],
+            Some(NodeKind::Seq(items)) => items.iter().rev().copied().collect(),
+            _ => return Err(want_map(value)),
+        };
+        for map in maps {
+            let Some(NodeKind::Map(from)) = resolve(map).map(|node| &node.kind) else {
+                return Err(want_map(map));
+            };
+            for &(k, v) in from {
+                if !set(k, v, budget) {
+                    return Err(too_many(map));
+                }
+            }
+        }
+    }
+    Ok(merged)
 }
 
 fn find_duplicates(
@@ -1518,6 +1619,91 @@ mod tests {
         let n = r.documents[3].root().unwrap().get("name").unwrap();
         assert_eq!(sp(text, n.span()), "\"日本\"");
         assert_eq!(sp(text, r.documents[1].span), "---\nb: ✓✓ x");
+    }
+
+    /// Issue 9 item 13: merge keys were kept as a key named `<<`, so a merged spec had "no
+    /// cidr" and an "unknown field spec.<<". go-yaml v2 applies them.
+    #[test]
+    fn merge_keys_apply_as_go_yaml_v2_does() {
+        let text = "base: &b {cidr: a, size: 1}\nother: &o {cidr: z, mode: m}\n\
+                    m1: {<<: *b, size: 2}\n\
+                    m2: {size: 2, <<: *b}\n\
+                    m3: {<<: [*b, *o]}\n\
+                    m4: {!!merge <<: *o}\n\
+                    m5: {'<<': *o}\n";
+        let r = p(text);
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+        assert!(r.duplicate_keys.is_empty(), "{:?}", r.duplicate_keys);
+        let root = r.documents[0].root().unwrap();
+        let get = |map: &str, key: &str| {
+            root.get(map)
+                .and_then(|m| m.get(key))
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+        };
+        // Later keys overwrite earlier ones, merged or not.
+        assert_eq!(get("m1", "size").as_deref(), Some("2"));
+        assert_eq!(get("m2", "size").as_deref(), Some("1"));
+        // In a sequence of maps, the earlier map wins.
+        assert_eq!(get("m3", "cidr").as_deref(), Some("a"));
+        assert_eq!(get("m3", "mode").as_deref(), Some("m"));
+        assert_eq!(get("m4", "cidr").as_deref(), Some("z"));
+        // A quoted `<<` is an ordinary key.
+        assert_eq!(get("m5", "cidr"), None);
+        assert!(root.get("m5").unwrap().get("<<").is_some());
+        assert!(root.get("m1").unwrap().get("<<").is_none());
+        // Merged values keep their own spans.
+        let cidr = root.get("m1").unwrap().get("cidr").unwrap().span();
+        assert_eq!(cidr, root.get("base").unwrap().get("cidr").unwrap().span());
+    }
+
+    #[test]
+    fn a_merge_of_a_scalar_is_an_error_and_merges_are_bounded() {
+        let r = p("a: &s x\nb: {<<: *s}\n");
+        assert_eq!(r.errors.len(), 1);
+        assert!(
+            r.errors[0].message.contains("map merge requires map"),
+            "{:?}",
+            r.errors
+        );
+        // Merging a chain keeps one entry per key.
+        let mut text = String::from("l0: &l0 {a: 1, b: 2}\n");
+        for level in 1..40 {
+            let previous = level - 1;
+            text.push_str(&format!(
+                "l{level}: &l{level} {{<<: [*l{previous}, *l{previous}], k{level}: v}}\n"
+            ));
+        }
+        let r = p(&text);
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+        assert_eq!(
+            r.documents[0]
+                .root()
+                .unwrap()
+                .get("l39")
+                .unwrap()
+                .entries()
+                .count(),
+            41
+        );
+        // A wide map merged many times: the copies count against the node budget.
+        let keys: Vec<String> = (0..5_000).map(|i| format!("k{i}: v")).collect();
+        let mut text = format!("base: &b {{{}}}\n", keys.join(", "));
+        for i in 0..100 {
+            text.push_str(&format!("m{i}: {{<<: *b}}\n"));
+        }
+        let limits = Limits {
+            max_nodes: 100_000,
+            ..Limits::default()
+        };
+        let r = parse(&text, &limits);
+        assert!(
+            r.errors
+                .iter()
+                .any(|e| e.message.contains("too many nodes")),
+            "{:?}",
+            r.errors
+        );
     }
 
     #[test]
