@@ -1,7 +1,7 @@
 //! One lint run: discover the inputs, read and load them in parallel, run the selected rules over
 //! the merged inventory, and hand back sorted findings. No output here.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -34,7 +34,7 @@ pub fn run(settings: &LintSettings, stdin: &mut dyn Read) -> Result<Outcome, Dis
     let discover::Discovered {
         inputs,
         mut problems,
-        notes,
+        mut notes,
     } = discover::discover(&settings.paths, &filter)?;
 
     // stdin is read here, once, so that the parallel part only touches files.
@@ -52,24 +52,25 @@ pub fn run(settings: &LintSettings, stdin: &mut dyn Read) -> Result<Outcome, Dis
 
     let load_input = |(index, input): (usize, &Input)| {
         let source = SourceId::try_from(index).unwrap_or(SourceId::MAX);
-        let bytes = match input {
-            Input::Stdin => Ok(stdin_bytes.clone().unwrap_or_default()),
-            Input::File { path, .. } => read_limited(path),
+        let (bytes, stamp) = match input {
+            Input::Stdin => (Ok(stdin_bytes.clone().unwrap_or_default()), None),
+            // Stamped before the read: any change after it shows at report time.
+            Input::File { path, .. } => {
+                let stamp = Stamp::of(path);
+                (read_limited(path), stamp)
+            }
         };
         let bytes = bytes.map_err(|error| Problem {
             path: input.display().to_owned(),
             message: error.to_string(),
         })?;
         // Only facts and spans stay in memory; the text of a file a finding points into is
-        // read again for the report (stdin cannot be, so its text stays).
-        let keep_text = matches!(input, Input::Stdin);
-        Ok(load(
-            input.display(),
-            source,
-            bytes,
-            !settings.no_skip,
-            keep_text,
-        ))
+        // read again for the report. Stdin and pipes (`<(helm template .)`) cannot be, so their
+        // text stays.
+        let keep_text = stamp.is_none_or(|stamp| !stamp.regular);
+        let (file, mut result) = load(input.display(), source, bytes, !settings.no_skip, keep_text);
+        result.stamp = stamp;
+        Ok((file, result))
     };
     // One file (a pre-commit run) is loaded on this thread: starting the pool costs more than
     // the file (two thread spawns and a cgroup read to size it).
@@ -87,6 +88,7 @@ pub fn run(settings: &LintSettings, stdin: &mut dyn Read) -> Result<Outcome, Dis
     let mut source_paths = Vec::new();
     let mut suppressions = Vec::new();
     let mut alias_targets = HashMap::new();
+    let mut stamps: Vec<Option<Stamp>> = Vec::new();
     for result in loaded {
         match result {
             Ok((
@@ -95,8 +97,10 @@ pub fn run(settings: &LintSettings, stdin: &mut dyn Read) -> Result<Outcome, Dis
                     loaded,
                     suppressed,
                     aliases,
+                    stamp,
                 },
             )) => {
+                stamps.push(stamp);
                 let source = sources.len() as SourceId;
                 alias_targets.extend(
                     aliases
@@ -116,6 +120,7 @@ pub fn run(settings: &LintSettings, stdin: &mut dyn Read) -> Result<Outcome, Dis
             }
             Err(problem) => {
                 // Keep source ids aligned with input order.
+                stamps.push(None);
                 source_paths.push(PathBuf::new());
                 sources.add(SourceFile::new(problem.path.clone(), ""));
                 problems.push(problem);
@@ -155,7 +160,7 @@ pub fn run(settings: &LintSettings, stdin: &mut dyn Read) -> Result<Outcome, Dis
             finding.severity = severity;
         }
     }
-    reload_sources(&findings, &inputs, &mut sources);
+    notes.extend(reload_sources(&findings, &inputs, &stamps, &mut sources));
     report::sort(&mut findings, &sources);
     summary.count(&findings);
     Ok(Outcome {
@@ -168,25 +173,85 @@ pub fn run(settings: &LintSettings, stdin: &mut dyn Read) -> Result<Outcome, Dis
 }
 
 /// Reads again the files the findings point into (primary or related), whose text was dropped
-/// after loading. A file that changed or vanished meanwhile keeps an empty text; its positions
-/// then clamp to the start.
-fn reload_sources(findings: &[Finding], inputs: &[Input], sources: &mut SourceMap) {
-    let referenced: BTreeSet<SourceId> = findings
-        .iter()
-        .flat_map(|f| std::iter::once(&f.location).chain(f.related.iter().map(|r| &r.location)))
-        .filter_map(|location| location.loc.map(|loc| loc.source))
-        .collect();
-    for id in referenced {
+/// after loading. A file whose [`Stamp`] differs from the one taken when it was loaded, or that
+/// cannot be read, changed meanwhile: it is marked so, its findings are reported without a
+/// position rather than at the wrong bytes (issue 9 item 17), and a note says so.
+fn reload_sources(
+    findings: &[Finding],
+    inputs: &[Input],
+    stamps: &[Option<Stamp>],
+    sources: &mut SourceMap,
+) -> Vec<Problem> {
+    let mut referenced: BTreeMap<SourceId, usize> = BTreeMap::new();
+    for finding in findings {
+        let locations =
+            std::iter::once(&finding.location).chain(finding.related.iter().map(|r| &r.location));
+        for source in locations.filter_map(|location| location.loc.map(|loc| loc.source)) {
+            *referenced.entry(source).or_default() += 1;
+        }
+    }
+    let mut notes = Vec::new();
+    for (id, count) in referenced {
         let Some(Input::File { display, path }) = inputs.get(id as usize) else {
             continue;
         };
         if sources.get(id).is_some_and(|file| !file.text.is_empty()) {
             continue;
         }
-        if let Ok(bytes) = read_limited(path) {
-            let (text, _) = manifest::decode(id, bytes);
-            sources.replace(id, SourceFile::new(display.clone(), text));
+        let before = stamps.get(id as usize).copied().flatten();
+        let reread = read_limited(path)
+            .ok()
+            .filter(|_| before.is_some() && Stamp::of(path) == before);
+        match reread {
+            Some(bytes) => {
+                let (text, _) = manifest::decode(id, bytes);
+                sources.replace(id, SourceFile::new(display.clone(), text));
+            }
+            None => {
+                sources.replace(id, SourceFile::changed(display.clone()));
+                notes.push(Problem {
+                    path: display.clone(),
+                    message: format!(
+                        "the file changed while it was being linted: {count} {} into it {} \
+                         reported without line and column; lint it again",
+                        if count == 1 { "location" } else { "locations" },
+                        if count == 1 { "is" } else { "are" }
+                    ),
+                });
+            }
         }
+    }
+    notes
+}
+
+/// What tells one version of a file from the next without keeping its text: size, times and
+/// inode. A rewrite changes the modification time, or at least the change time, which no one
+/// can set back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    regular: bool,
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    #[cfg(unix)]
+    changed: (i64, i64),
+    #[cfg(unix)]
+    inode: u64,
+}
+
+impl Stamp {
+    fn of(path: &Path) -> Option<Stamp> {
+        let metadata = std::fs::metadata(path).ok()?;
+        #[cfg(unix)]
+        use std::os::unix::fs::MetadataExt;
+        Some(Stamp {
+            regular: metadata.is_file(),
+            len: metadata.len(),
+            modified: metadata.modified().ok(),
+            #[cfg(unix)]
+            changed: (metadata.ctime(), metadata.ctime_nsec()),
+            #[cfg(unix)]
+            inode: metadata.ino(),
+        })
     }
 }
 
@@ -199,6 +264,7 @@ struct FileResult {
     loaded: Loaded,
     suppressed: suppress::Collector,
     aliases: Aliases,
+    stamp: Option<Stamp>,
 }
 
 /// Where each alias of a file points: (alias token, anchored node) spans, so findings reached
@@ -281,6 +347,7 @@ fn load(
             loaded,
             suppressed,
             aliases,
+            stamp: None,
         };
         return (SourceFile::new(name, ""), result);
     }
@@ -307,6 +374,7 @@ fn load(
         loaded,
         suppressed,
         aliases,
+        stamp: None,
     };
     (file, result)
 }
@@ -384,4 +452,53 @@ fn collapse_aliased(
     }
     let mut keep = keep.into_iter();
     findings.retain(|_| keep.next().unwrap_or(true));
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::rules::invalid_cidr::RULE as INVALID_CIDR;
+
+    /// Issue 9 item 17: a file rewritten between load and report got silently wrong positions
+    /// (its new text read as if it were the old). The change is noticed: positions are withheld
+    /// and a note says so; an unchanged file reads back as before.
+    #[test]
+    fn a_file_changed_after_loading_is_reported_without_positions() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pool.yaml");
+        std::fs::write(&path, "spec:\n  cidr: bad\n").unwrap();
+        let inputs = vec![Input::File {
+            display: "pool.yaml".to_owned(),
+            path: path.clone(),
+        }];
+        let stamps = vec![Stamp::of(&path)];
+        let finding = INVALID_CIDR.finding(
+            "bad",
+            Location::at(Loc::new(0, Span { start: 14, end: 17 }), None),
+        );
+        let findings = vec![finding];
+
+        let mut sources = SourceMap::default();
+        sources.add(SourceFile::new("pool.yaml", ""));
+        assert!(reload_sources(&findings, &inputs, &stamps, &mut sources).is_empty());
+        let position = report::position(&sources, &findings[0].location.loc.unwrap()).unwrap();
+        assert_eq!((position.start.line, position.start.column), (2, 9));
+
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(&path, "# a new first line\nspec:\n  cidr: bad\n").unwrap();
+        let mut sources = SourceMap::default();
+        sources.add(SourceFile::new("pool.yaml", ""));
+        let notes = reload_sources(&findings, &inputs, &stamps, &mut sources);
+        assert_eq!(notes.len(), 1);
+        assert!(
+            notes[0]
+                .message
+                .contains("changed while it was being linted"),
+            "{}",
+            notes[0].message
+        );
+        assert!(report::position(&sources, &findings[0].location.loc.unwrap()).is_none());
+        assert!(sources.get(0).unwrap().is_changed());
+    }
 }

@@ -42,6 +42,9 @@ pub struct SourceFile {
     /// column is then counted from the nearest checkpoint instead of from the line start, so
     /// many positions on one long line cost linear time, not quadratic (issue 9 item 7).
     char_checkpoints: OnceLock<Option<Vec<usize>>>,
+    /// The file changed on disk between loading and reporting: its text is gone and no
+    /// position in it can be trusted.
+    changed: bool,
 }
 
 const CHAR_CHECKPOINT: usize = 4096;
@@ -71,7 +74,20 @@ impl SourceFile {
             line_starts: OnceLock::new(),
             display: OnceLock::new(),
             char_checkpoints: OnceLock::new(),
+            changed: false,
         }
+    }
+
+    /// A file that changed on disk after it was linted (see [`SourceFile::is_changed`]).
+    pub fn changed(name: impl Into<String>) -> Self {
+        Self {
+            changed: true,
+            ..Self::new(name, "")
+        }
+    }
+
+    pub fn is_changed(&self) -> bool {
+        self.changed
     }
 
     /// The text with every control character a terminal would act on (ESC, OSC, a lone CR, C1

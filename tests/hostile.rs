@@ -834,3 +834,33 @@ items:
     // The later map's ipipMode, since the earlier one has none.
     assert!(found.contains(&("IPP006".to_owned(), 15, 66)), "{found:?}");
 }
+
+/// Issue 9 item 2 (must show): `lint <(cat extra-ippool.yaml)` names a pipe. Its text cannot be
+/// read a second time for the report, so it is kept: every finding used to be at line 1.
+#[test]
+fn process_substitution_reports_exact_positions() {
+    let binary = assert_cmd::cargo::cargo_bin("kubectl-ippool");
+    let output = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "{} lint <(cat testdata/demo/calico/extra-ippool.yaml) -o json",
+            binary.display()
+        ))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let host_bits = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "IPP002")
+        .unwrap();
+    assert_eq!(host_bits["location"]["line"], 8, "{host_bits}");
+    assert_eq!(host_bits["location"]["column"], 9, "{host_bits}");
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

@@ -181,7 +181,7 @@ fn snippet(
     let Some(loc) = location.loc else {
         return (None, None);
     };
-    let Some(file) = sources.get(loc.source) else {
+    let Some(file) = sources.get(loc.source).filter(|file| !file.is_changed()) else {
         return (None, None);
     };
     let source = Snippet::new(safe(&file.name), file);

@@ -60,8 +60,13 @@ struct WireLocation<'a> {
 
 fn wire_location<'a>(sources: &'a SourceMap, location: &'a Location) -> WireLocation<'a> {
     let position = location.loc.as_ref().and_then(|loc| position(sources, loc));
+    // A file that changed since it was linted keeps its path, without a position.
+    let path = position.as_ref().map(|p| p.path).or_else(|| {
+        let loc = location.loc.as_ref()?;
+        sources.get(loc.source).map(|file| file.name.as_str())
+    });
     WireLocation {
-        path: position.as_ref().map(|p| p.path),
+        path,
         line: position.as_ref().map(|p| p.start.line),
         column: position.as_ref().map(|p| p.start.column),
         end_line: position.as_ref().map(|p| p.end.line),

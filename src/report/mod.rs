@@ -184,8 +184,10 @@ pub struct Position<'a> {
     pub end: LineCol,
 }
 
+/// `None` without a file, or for a file that changed after it was linted, whose positions
+/// would point at the wrong bytes.
 pub fn position<'a>(sources: &'a SourceMap, loc: &Loc) -> Option<Position<'a>> {
-    let file = sources.get(loc.source)?;
+    let file = sources.get(loc.source).filter(|file| !file.is_changed())?;
     Some(Position {
         path: &file.name,
         start: file.line_col(loc.span.start),
