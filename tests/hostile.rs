@@ -864,3 +864,83 @@ fn process_substitution_reports_exact_positions() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// Issue 9 item 15: where our YAML verdict differed from kubectl's (go-yaml v2 behind
+/// sigs.k8s.io/yaml, and apimachinery's document splitter), we follow kubectl. What it accepts
+/// is linted (the pool's host-bits finding is found); what it rejects is IPP000.
+#[test]
+fn yaml_verdicts_follow_kubectl() {
+    let pool = |name: &str, spec: &str| {
+        format!("apiVersion: projectcalico.org/v3\nkind: IPPool\nmetadata:\n  name: {name}\n{spec}")
+    };
+    let accepted = [
+        (
+            "tab-after-colon.yaml",
+            pool("tab", "spec:\n  cidr:\t10.0.1.0/16\n"),
+        ),
+        (
+            "bom-in-later-document.yaml",
+            format!(
+                "{}---\n\u{feff}{}",
+                pool("first", "spec: {cidr: 10.1.0.0/16}\n"),
+                pool("bom", "spec:\n  cidr: 10.0.1.0/16\n")
+            ),
+        ),
+        (
+            "flow-at-key-indent.yaml",
+            pool(
+                "flow",
+                "spec:\n  cidr: 10.0.1.0/16\n  allowedUses: [Workload,\n  Tunnel]\n",
+            ),
+        ),
+        (
+            "comment-after-quote.yaml",
+            pool("quoted", "spec:\n  cidr: '10.0.1.0/16'#c\n"),
+        ),
+    ];
+    for (name, text) in &accepted {
+        let diagnostics = lint_beside_canary(name, text.as_bytes());
+        let codes: Vec<&str> = diagnostics
+            .iter()
+            .map(|d| d["code"].as_str().unwrap())
+            .collect();
+        assert!(
+            codes.contains(&"IPP002") && !codes.contains(&"IPP000"),
+            "{name}: {diagnostics:#?}"
+        );
+    }
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in pool("utf16", "spec:\n  cidr: 10.0.1.0/16\n").encode_utf16() {
+        utf16.extend(unit.to_le_bytes());
+    }
+    let diagnostics = lint_beside_canary("utf16.yaml", &utf16);
+    let host_bits = diagnostics.iter().find(|d| d["code"] == "IPP002").unwrap();
+    assert_eq!(host_bits["location"]["line"], 6, "{host_bits}");
+
+    let rejected = [
+        (
+            "control.yaml",
+            pool("a\u{1}b", "spec:\n  cidr: 10.0.0.0/16\n"),
+            "control character U+0001",
+            4,
+        ),
+        (
+            "separator.yaml",
+            format!(
+                "{}---apiVersion: v1\nkind: Namespace\n",
+                pool("a", "spec:\n  cidr: 10.0.0.0/16\n")
+            ),
+            "invalid YAML document separator: apiVersion: v1",
+            7,
+        ),
+    ];
+    for (name, text, message, line) in &rejected {
+        let diagnostics = lint_beside_canary(name, text.as_bytes());
+        let invalid = single_ipp000(&diagnostics);
+        assert!(
+            invalid["message"].as_str().unwrap().contains(message),
+            "{invalid}"
+        );
+        assert_eq!(invalid["location"]["line"], *line, "{invalid}");
+    }
+}

@@ -10,6 +10,7 @@ pub mod discover;
 pub mod emit;
 pub mod extract;
 pub mod kustomize;
+pub mod leniency;
 pub mod metadata_facts;
 pub mod pool_sources;
 pub mod relevance;
@@ -86,6 +87,35 @@ impl Extras for NoExtras {
 /// Returns the text to keep for display (lossy where the bytes are not UTF-8) and whether it can
 /// be parsed.
 pub fn decode(source: SourceId, bytes: Vec<u8>) -> (String, Option<LoadProblem>) {
+    // kubectl reads UTF-16 with a byte order mark (issue 9 item 15); so do we, and report
+    // positions in the decoded text.
+    let utf16 = match bytes.get(..2) {
+        Some([0xFF, 0xFE]) => Some(u16::from_le_bytes as fn([u8; 2]) -> u16),
+        Some([0xFE, 0xFF]) => Some(u16::from_be_bytes as fn([u8; 2]) -> u16),
+        _ => None,
+    };
+    if let Some(unit) = utf16 {
+        let units = bytes[2..]
+            .chunks(2)
+            .map(|pair| unit([pair[0], pair.get(1).copied().unwrap_or(0)]));
+        let mut text = String::with_capacity(bytes.len());
+        for decoded in char::decode_utf16(units) {
+            match decoded {
+                Ok(c) => text.push(c),
+                Err(_) => {
+                    let at = text.len();
+                    let problem = LoadProblem::new(
+                        "the file is not valid UTF-16 (an unpaired surrogate)",
+                        Loc::new(source, Span { start: at, end: at }),
+                    )
+                    .label("invalid UTF-16")
+                    .help("re-encode the file as UTF-8");
+                    return (text, Some(problem));
+                }
+            }
+        }
+        return decode(source, text.into_bytes());
+    }
     if let Some(nul) = memchr::memchr(0, &bytes) {
         let text = String::from_utf8_lossy(&bytes[..nul]).into_owned();
         let at = text.len();
@@ -134,11 +164,18 @@ pub fn load_text(
     extras: &mut dyn Extras,
 ) -> Loaded {
     let mut loaded = Loaded::default();
-    let parsed = if skip {
-        parse_relevant(text, &mut loaded.documents)
-    } else {
-        yaml::parse(text, &Limits::default())
-    };
+    let (text, parsed, documents) = leniency::parse_leniently(text, |text| {
+        let mut documents = 0;
+        let parsed = if skip {
+            parse_relevant(text, &mut documents)
+        } else {
+            yaml::parse(text, &Limits::default())
+        };
+        (parsed, documents)
+    });
+    let text: &str = &text;
+    loaded.documents = documents;
+    loaded.problems.extend(kubectl_rejects(text, source));
     for error in &parsed.errors {
         loaded.problems.push(
             LoadProblem::new(
@@ -223,4 +260,77 @@ fn parse_relevant(text: &str, documents: &mut usize) -> yaml::Parsed {
         yaml::parse_range_into(text, range, &limits, &mut parsed);
     }
     parsed
+}
+
+/// What kubectl rejects before or while parsing YAML that our parser lets through (issue 9
+/// item 15): a `---` line with content after the marker, which its document splitter refuses
+/// ("invalid Yaml document separator", `k8s.io/apimachinery/pkg/util/yaml`), and a control
+/// character anywhere, which go-yaml v2's reader refuses ("control characters are not
+/// allowed").
+fn kubectl_rejects(text: &str, source: SourceId) -> Vec<LoadProblem> {
+    let mut problems = Vec::new();
+    let json = text.trim_start().starts_with(['{', '[']);
+    if !json {
+        let marker_lines = std::iter::once(0)
+            .chain(memchr::memmem::find_iter(text.as_bytes(), b"\n---").map(|at| at + 1))
+            .filter(|&at| text[at..].starts_with("---"));
+        for at in marker_lines {
+            let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+            let rest = text[at + 3..line_end].trim();
+            if rest.is_empty() || rest.starts_with('#') {
+                continue;
+            }
+            problems.push(
+                LoadProblem::new(
+                    format!("invalid YAML document separator: {rest}"),
+                    Loc::new(
+                        source,
+                        Span {
+                            start: at,
+                            end: line_end.max(at + 3),
+                        },
+                    ),
+                )
+                .label("kubectl's document splitter allows only a comment after `---`")
+                .help("put the content on the next line, after a line holding only `---`"),
+            );
+        }
+    }
+    let mut controls = text
+        .char_indices()
+        .filter(|&(_, c)| forbidden_control(c, json));
+    if let Some((at, c)) = controls.next() {
+        let more = controls.count();
+        let message = match more {
+            0 => format!(
+                "control character U+{:04X} is not allowed in YAML",
+                u32::from(c)
+            ),
+            n => format!(
+                "control character U+{:04X} is not allowed in YAML ({n} more in this file)",
+                u32::from(c)
+            ),
+        };
+        problems.push(
+            LoadProblem::new(
+                message,
+                Loc::new(source, Span { start: at, end: at + c.len_utf8() }),
+            )
+            .label("control character")
+            .help("kubectl refuses the file (\"control characters are not allowed\"); write it as an escape in a double-quoted string, e.g. \"\\x1b\""),
+        );
+    }
+    problems
+}
+
+/// go-yaml v2 allows tab, line feed, carriage return, NEL and the printable ranges; JSON, read
+/// by kubectl's JSON decoder instead, allows DEL and C1 controls inside strings.
+fn forbidden_control(c: char, json: bool) -> bool {
+    match c {
+        '\t' | '\n' | '\r' => false,
+        '\u{0}'..='\u{1f}' => true,
+        '\u{7f}' | '\u{80}'..='\u{9f}' => !json && c != '\u{85}',
+        '\u{fffe}' | '\u{ffff}' => true,
+        _ => false,
+    }
 }
