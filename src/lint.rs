@@ -50,6 +50,7 @@ pub fn run(settings: &LintSettings, stdin: &mut dyn Read) -> Result<Outcome, Dis
         }
     }
 
+    let budget = LoadBudget::new(LOAD_BUDGET_BYTES);
     let load_input = |(index, input): (usize, &Input)| {
         let source = SourceId::try_from(index).unwrap_or(SourceId::MAX);
         let (bytes, stamp) = match input {
@@ -68,6 +69,7 @@ pub fn run(settings: &LintSettings, stdin: &mut dyn Read) -> Result<Outcome, Dis
         // read again for the report. Stdin and pipes (`<(helm template .)`) cannot be, so their
         // text stays.
         let keep_text = stamp.is_none_or(|stamp| !stamp.regular);
+        let _share = budget.acquire(bytes.len() as u64);
         let (file, mut result) = load(input.display(), source, bytes, !settings.no_skip, keep_text);
         result.stamp = stamp;
         Ok((file, result))
@@ -257,6 +259,66 @@ impl Stamp {
 
 fn read_limited(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
     discover::read_input(path, MAX_FILE_BYTES)
+}
+
+/// Bytes of input parsed at the same time. A parsed file costs up to about a hundred times its
+/// size (a 10 MB flow list near the node cap: 1.36 GB), so large files load one at a time
+/// while small ones share the threads: peak memory is bounded per run, not per file times
+/// the cores (issue 9 item 10).
+const LOAD_BUDGET_BYTES: u64 = 4 * 1024 * 1024;
+
+/// A counting semaphore over bytes: a file takes its size (at most the whole budget) before it
+/// is parsed and gives it back when done.
+struct LoadBudget {
+    total: u64,
+    available: std::sync::Mutex<u64>,
+    freed: std::sync::Condvar,
+}
+
+struct BudgetShare<'b> {
+    budget: &'b LoadBudget,
+    bytes: u64,
+}
+
+impl LoadBudget {
+    fn new(total: u64) -> LoadBudget {
+        LoadBudget {
+            total,
+            available: std::sync::Mutex::new(total),
+            freed: std::sync::Condvar::new(),
+        }
+    }
+
+    fn acquire(&self, bytes: u64) -> BudgetShare<'_> {
+        let bytes = bytes.min(self.total);
+        let mut available = self
+            .available
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        while *available < bytes {
+            available = self
+                .freed
+                .wait(available)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+        *available -= bytes;
+        BudgetShare {
+            budget: self,
+            bytes,
+        }
+    }
+}
+
+impl Drop for BudgetShare<'_> {
+    fn drop(&mut self) {
+        let mut available = self
+            .budget
+            .available
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *available += self.bytes;
+        self.budget.freed.notify_all();
+    }
 }
 
 /// What loading one file gave: the model's part and what lint reads beside it.

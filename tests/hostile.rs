@@ -944,3 +944,49 @@ fn yaml_verdicts_follow_kubectl() {
         assert_eq!(invalid["location"]["line"], *line, "{invalid}");
     }
 }
+
+/// The peak resident memory (KiB) of a run of the binary, from the kernel's accounting of the
+/// child as Python's `resource` module reads it (the project forbids `unsafe`, and CI has
+/// Python for pre-commit anyway).
+fn peak_rss_kib(args: &[&std::ffi::OsStr]) -> i64 {
+    let script = "import resource, subprocess, sys\n\
+                  subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n\
+                  print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)";
+    let output = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(assert_cmd::cargo::cargo_bin("kubectl-ippool"))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+/// Issue 9 item 10: a flow list near the node cap costs about a hundred times its size, and
+/// files loaded in parallel, so peak memory was cores × that. Large files now load one at a
+/// time: four of them peak about as high as one (a bound on memory, not on time).
+#[test]
+fn large_files_do_not_multiply_peak_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = format!("items: [{}]\n", vec!["a"; 1_250_000].join(","));
+    let one = dir.path().join("one");
+    fs::create_dir(&one).unwrap();
+    fs::write(one.join("list-0.yaml"), &list).unwrap();
+    let four = dir.path().join("four");
+    fs::create_dir(&four).unwrap();
+    for i in 0..4 {
+        fs::write(four.join(format!("list-{i}.yaml")), &list).unwrap();
+    }
+    let run = |dir: &Path| peak_rss_kib(&["lint".as_ref(), dir.as_os_str(), "--no-skip".as_ref()]);
+    let single = run(&one);
+    let several = run(&four);
+    assert!(
+        several < single * 3 / 2,
+        "one file peaked at {single} KiB, four at {several} KiB"
+    );
+}
