@@ -4,6 +4,8 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod lint;
 pub mod live;
 pub mod manifest;
