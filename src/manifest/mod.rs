@@ -296,6 +296,19 @@ fn kubectl_rejects(text: &str, source: SourceId) -> Vec<LoadProblem> {
             );
         }
     }
+    // A byte test first: C0 controls and DEL are single bytes, C1 controls start with 0xC2,
+    // U+FFFE and U+FFFF with 0xEF. Almost every file has none of these.
+    // Branch-free over 64-byte chunks, so the compiler vectorizes it: a plain `any` ran at a
+    // byte a cycle and was a fifth of a whole run.
+    let suspicious = text.as_bytes().chunks(64).any(|chunk| {
+        chunk.iter().fold(0u8, |seen, &b| {
+            let c0 = u8::from(b < 0x20) & u8::from(b != b'\t' && b != b'\n' && b != b'\r');
+            seen | c0 | u8::from(b == 0x7f) | u8::from(b == 0xc2) | u8::from(b == 0xef)
+        }) != 0
+    });
+    if !suspicious {
+        return problems;
+    }
     let mut controls = text
         .char_indices()
         .filter(|&(_, c)| forbidden_control(c, json));

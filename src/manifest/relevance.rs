@@ -49,10 +49,18 @@ const WORDS: &[&str] = &[
     "ipv6_stack",
 ];
 
+/// Double-quoted escapes that can spell any letter (`\x6b`, `\u006b`, `\U0000006b`), and an
+/// escaped line break, which joins two lines with nothing between them: a word could hide
+/// behind any of them.
+const HIDES: &[&str] = &["\\x", "\\u", "\\U", "\\\n", "\\\r"];
+
+/// One automaton for the words, the escapes and the column-0 line starts ([`COLUMN0`]), so a
+/// document is scanned once: each pass over the text costs about as much as the rest of the
+/// skip.
 static WORD_SCAN: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
     AhoCorasickBuilder::new()
         .match_kind(MatchKind::LeftmostFirst)
-        .build(WORDS)
+        .build(WORDS.iter().chain(HIDES).chain(COLUMN0))
         .ok()
 });
 
@@ -123,30 +131,11 @@ fn has_content(piece: &str) -> bool {
 /// root, a quoted, tagged, aliased, merged or explicit `? kind` key, escapes that could spell a
 /// word) goes to the full parse (issue 9 item 12).
 fn is_relevant(piece: &str) -> bool {
-    let scan = match WORD_SCAN.as_ref() {
-        Some(scan) => scan,
-        // The automaton cannot fail to build from these fixed words; parse everything if it did.
-        None => return true,
-    };
-    if scan.is_match(piece) || may_hide_words(piece) {
-        return true;
-    }
     match root_kind(piece) {
         RootKind::Plain(kind) => KINDS.contains(&kind) || kind.ends_with("List"),
         RootKind::None => false,
-        RootKind::Unsure => true,
+        RootKind::Unsure | RootKind::Wanted => true,
     }
-}
-
-/// Double-quoted escapes that can spell any letter (`\x6b`, `\u006b`, `\U0000006b`), and an
-/// escaped line break, which joins two lines with nothing between them.
-fn may_hide_words(piece: &str) -> bool {
-    memchr::memchr_iter(b'\\', piece.as_bytes()).any(|at| {
-        matches!(
-            piece.as_bytes().get(at + 1),
-            Some(b'x' | b'u' | b'U' | b'\n' | b'\r')
-        )
-    })
 }
 
 enum RootKind<'a> {
@@ -156,15 +145,39 @@ enum RootKind<'a> {
     None,
     /// Anything the scan cannot read for sure.
     Unsure,
+    /// A word a rule looks for, or an escape that could spell one.
+    Wanted,
 }
 
+/// Column-0 line starts that can make a root's kind unreadable, or spell `kind`; found in one
+/// SIMD pass, so the lines in between (nearly all, being indented) cost nothing.
+const COLUMN0: &[&str] = &[
+    "\nkind", "\n?", "\n<", "\n\"", "\n'", "\n{", "\n[", "\n!", "\n&", "\n*", "\n%", "\n\t",
+    "\n...",
+];
+
 fn root_kind(piece: &str) -> RootKind<'_> {
-    let lines = piece.split('\n');
-    let mut kind = None;
-    let mut seen_content = false;
+    // The first content line: the root must be a block mapping at column 0 whose first key is
+    // plain.
+    let mut offset = 0;
     let mut first_line = true;
-    for line in lines {
-        let line = line.strip_suffix('\r').unwrap_or(line);
+    let mut kind = None;
+    let first_content = loop {
+        let Some(line) = piece[offset..].split_inclusive('\n').next() else {
+            // No content: comments only, which may still hold a suppression.
+            let wanted = WORD_SCAN.as_ref().is_none_or(|scan| {
+                scan.find_iter(piece)
+                    .any(|found| found.pattern().as_usize() < WORDS.len() + HIDES.len())
+            });
+            return if wanted {
+                RootKind::Wanted
+            } else {
+                RootKind::None
+            };
+        };
+        let line_start = offset;
+        offset += line.len();
+        let line = line.trim_end_matches(['\n', '\r']);
         if std::mem::take(&mut first_line) && is_marker(line.as_bytes(), 0) {
             // Content on the marker line (`--- {kind: Node}`, `--- !!map`) is not read here.
             let rest = line[3..].trim();
@@ -177,42 +190,77 @@ fn root_kind(piece: &str) -> RootKind<'_> {
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
         }
-        let indented = trimmed.len() != line.len();
-        if !seen_content {
-            seen_content = true;
-            // The root must be a block mapping at column 0, starting with a plain key.
-            if indented || !line.starts_with(|c: char| c.is_ascii_alphanumeric()) {
-                return RootKind::Unsure;
-            }
-        }
-        if indented {
-            continue;
-        }
-        if line.starts_with(['?', '<', '"', '\'', '{', '[', '!', '&', '*', '-', '%', '\t'])
-            || line.starts_with("...")
-        {
+        if trimmed.len() != line.len() || !line.starts_with(|c: char| c.is_ascii_alphanumeric()) {
             return RootKind::Unsure;
         }
-        let Some(rest) = line.strip_prefix("kind") else {
-            continue;
-        };
-        let Some(value) = rest.strip_prefix(':') else {
-            // `kind :`, `kind\t:`, or another key that starts with the word (`kinds: x`).
-            if rest.trim_start().starts_with(':') {
-                return RootKind::Unsure;
+        // The scan below finds column-0 lines by their line feed; the text's first has none.
+        if line_start == 0 {
+            match column0_line(line) {
+                Column0::Kind(value) => kind = Some(value),
+                Column0::Unsure => return RootKind::Unsure,
+                Column0::Other => {}
             }
-            continue;
-        };
-        let value = value.split(" #").next().unwrap_or(value).trim();
-        let plain = !value.is_empty() && value.bytes().all(|b| b.is_ascii_alphanumeric());
-        if !plain || kind.is_some() {
+        }
+        break line_start;
+    };
+    let Some(scan) = WORD_SCAN.as_ref() else {
+        // The automaton cannot fail to build from these fixed words; parse everything if it did.
+        return RootKind::Unsure;
+    };
+    for found in scan.find_iter(piece) {
+        let pattern = found.pattern().as_usize();
+        if pattern < WORDS.len() + HIDES.len() {
+            return RootKind::Wanted;
+        }
+        let start = found.start() + 1;
+        if start < first_content {
+            // Before the root's first line only blank lines, comments and the marker are
+            // allowed; a tab-indented one is not read for sure.
             return RootKind::Unsure;
         }
-        kind = Some(value);
+        let end = piece[start..].find('\n').map_or(piece.len(), |i| start + i);
+        let line = piece[start..end].trim_end_matches('\r');
+        match column0_line(line) {
+            Column0::Kind(value) if kind.is_none() => kind = Some(value),
+            Column0::Kind(_) | Column0::Unsure => return RootKind::Unsure,
+            Column0::Other => {}
+        }
     }
     match kind {
         Some(kind) => RootKind::Plain(kind),
         None => RootKind::None,
+    }
+}
+
+enum Column0<'a> {
+    Kind(&'a str),
+    Unsure,
+    Other,
+}
+
+/// What one column-0 line of a block mapping root says about its kind.
+fn column0_line(line: &str) -> Column0<'_> {
+    if line.starts_with(['?', '<', '"', '\'', '{', '[', '!', '&', '*', '%', '\t'])
+        || line.starts_with("...")
+    {
+        return Column0::Unsure;
+    }
+    let Some(rest) = line.strip_prefix("kind") else {
+        return Column0::Other;
+    };
+    let Some(value) = rest.strip_prefix(':') else {
+        // `kind :`, `kind\t:`, or another key that starts with the word (`kinds: x`).
+        return if rest.trim_start().starts_with(':') {
+            Column0::Unsure
+        } else {
+            Column0::Other
+        };
+    };
+    let value = value.split(" #").next().unwrap_or(value).trim();
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        Column0::Kind(value)
+    } else {
+        Column0::Unsure
     }
 }
 
