@@ -7,6 +7,14 @@ declare_rule! {
     /// nesting or aliasing beyond what any manifest needs. The finding points at the line and
     /// column where the parser stopped.
     ///
+    /// The verdict is kubectl's, which reads YAML with go-yaml v2 (through sigs.k8s.io/yaml)
+    /// after splitting documents at `---` lines: content after a `---` marker and control
+    /// characters are reported, as kubectl refuses them; a tab after `:`, a comment right after
+    /// a quoted value (`'v'#c`), a flow collection continued at its key's indentation and a
+    /// byte order mark at the start of a later document are accepted, as kubectl accepts them.
+    /// UTF-16 files with a byte order mark are decoded. YAML merge keys (`<<: *base`) are
+    /// applied.
+    ///
     /// ## Why is this bad?
     /// `kubectl apply` and `calicoctl` reject the whole file, so none of the objects in it reach
     /// the cluster. Every other rule skips what it cannot read, so a broken file would otherwise
