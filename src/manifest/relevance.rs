@@ -54,13 +54,21 @@ const WORDS: &[&str] = &[
 /// behind any of them.
 const HIDES: &[&str] = &["\\x", "\\u", "\\U", "\\\n", "\\\r"];
 
-/// One automaton for the words, the escapes and the column-0 line starts ([`COLUMN0`]), so a
-/// document is scanned once: each pass over the text costs about as much as the rest of the
-/// skip.
+/// The words and the escapes, in one automaton: a document is scanned for both in one pass.
 static WORD_SCAN: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
     AhoCorasickBuilder::new()
         .match_kind(MatchKind::LeftmostFirst)
-        .build(WORDS.iter().chain(HIDES).chain(COLUMN0))
+        .build(WORDS.iter().chain(HIDES))
+        .ok()
+});
+
+/// Column-0 line starts that could write a `kind` the plain way cannot be read; looked for
+/// only in a document with no plain `kind:` line, which is rare (with one, any other spelling
+/// of `kind` would be a duplicate key, which kubectl rejects).
+static COLUMN0_SCAN: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+    AhoCorasickBuilder::new()
+        .match_kind(MatchKind::LeftmostFirst)
+        .build(COLUMN0)
         .ok()
 });
 
@@ -152,8 +160,7 @@ enum RootKind<'a> {
 /// Column-0 line starts that can make a root's kind unreadable, or spell `kind`; found in one
 /// SIMD pass, so the lines in between (nearly all, being indented) cost nothing.
 const COLUMN0: &[&str] = &[
-    "\nkind", "\n?", "\n<", "\n\"", "\n'", "\n{", "\n[", "\n!", "\n&", "\n*", "\n%", "\n\t",
-    "\n...",
+    "\n?", "\n<", "\n\"", "\n'", "\n{", "\n[", "\n!", "\n&", "\n*", "\n%", "\n\t", "\n...",
 ];
 
 fn root_kind(piece: &str) -> RootKind<'_> {
@@ -203,28 +210,25 @@ fn root_kind(piece: &str) -> RootKind<'_> {
         }
         break line_start;
     };
-    let Some(scan) = WORD_SCAN.as_ref() else {
-        // The automaton cannot fail to build from these fixed words; parse everything if it did.
+    let (Some(words), Some(column0)) = (WORD_SCAN.as_ref(), COLUMN0_SCAN.as_ref()) else {
+        // The automata cannot fail to build from these fixed words; parse everything if they did.
         return RootKind::Unsure;
     };
-    for found in scan.find_iter(piece) {
-        let pattern = found.pattern().as_usize();
-        if pattern < WORDS.len() + HIDES.len() {
-            return RootKind::Wanted;
-        }
-        let start = found.start() + 1;
-        if start < first_content {
-            // Before the root's first line only blank lines, comments and the marker are
-            // allowed; a tab-indented one is not read for sure.
-            return RootKind::Unsure;
-        }
+    if words.is_match(piece) {
+        return RootKind::Wanted;
+    }
+    let after_first = first_content.saturating_sub(1);
+    for newline in memchr::memmem::find_iter(&piece.as_bytes()[after_first..], b"\nkind") {
+        let start = after_first + newline + 1;
         let end = piece[start..].find('\n').map_or(piece.len(), |i| start + i);
-        let line = piece[start..end].trim_end_matches('\r');
-        match column0_line(line) {
+        match column0_line(piece[start..end].trim_end_matches('\r')) {
             Column0::Kind(value) if kind.is_none() => kind = Some(value),
             Column0::Kind(_) | Column0::Unsure => return RootKind::Unsure,
             Column0::Other => {}
         }
+    }
+    if kind.is_none() && column0.is_match(piece) {
+        return RootKind::Unsure;
     }
     match kind {
         Some(kind) => RootKind::Plain(kind),
