@@ -227,7 +227,9 @@ fn root_kind(piece: &str) -> RootKind<'_> {
             Column0::Other => {}
         }
     }
-    if kind.is_none() && column0.is_match(piece) {
+    // A root merge key after the kind overwrites it (go-yaml v2 applies keys in order).
+    let merges = || memchr::memmem::find(piece.as_bytes(), b"\n<<").is_some();
+    if (kind.is_none() && column0.is_match(piece)) || (kind.is_some() && merges()) {
         return RootKind::Unsure;
     }
     match kind {
@@ -316,6 +318,7 @@ mod tests {
             "kind : Node\n",
             "kind: *k\n",
             "<<: *base\nkind: Deployment\n",
+            "kind: Deployment\nmetadata: &m {kind: Node}\n<<: *m\n",
             "kind: Deployment\nmetadata:\n  name: \"anno\\\n  tations\"\n",
             "\u{feff}kind: Node\n",
         ] {
