@@ -16,7 +16,7 @@ declare_rule! {
     /// ## What it does
     /// Checks the labels and annotations of IPPools, and of the Nodes and Namespaces whose
     /// labels pool selectors read, against the rules Calico's validator and the Kubernetes API
-    /// server apply (calico-reference §2.4):
+    /// server apply (see the sources below):
     /// - a label key is a qualified name: an optional lowercase DNS subdomain prefix of at most
     ///   253 characters and `/`, then a name of at most 63 characters of letters, digits, `-`,
     ///   `_` and `.` that starts and ends with a letter or digit;
