@@ -7,7 +7,7 @@ const MAX_ALLOWED_USES: usize = 10;
 
 declare_rule! {
     /// ## What it does
-    /// Checks every `spec.allowedUses` entry (calico-reference P12, P23):
+    /// Checks every `spec.allowedUses` entry:
     /// - it must be `Workload`, `Tunnel` or, from Calico 3.30 on, `LoadBalancer` (case-sensitive);
     /// - from Calico 3.32 on, no entry may be repeated and the list may hold at most 10 entries.
     ///

@@ -13,7 +13,7 @@ declare_rule! {
     /// ## What it does
     /// Reports a node that more than one enabled pool of a family would serve automatically:
     /// pools with `assignmentMode: Automatic` and `Workload` among their allowedUses whose
-    /// nodeSelectors select the same node (calico-reference §6.1 steps 2 and 6). With Node
+    /// nodeSelectors select the same node. With Node
     /// manifests in the inputs, the nodes are evaluated; without, two such pools that both
     /// select every node (`all()` or no nodeSelector) are reported. Pools with a
     /// namespaceSelector are left out, since which namespaces they share is not known here.

@@ -7,7 +7,7 @@ declare_rule! {
     /// ## What it does
     /// Checks that every CIDR entry of a `cni.projectcalico.org/ipv4pools` or `ipv6pools`
     /// annotation (on a Namespace, a Pod or a pod template) is exactly the CIDR of an enabled
-    /// pool, after masking as Calico does (calico-reference §5, pool resolution steps 1 and 3).
+    /// pool, after masking as Calico does.
     /// A CIDR equal to a disabled pool's is IPP203's; one of the other family is IPP204's.
     ///
     /// ## Why is this bad?

@@ -7,8 +7,7 @@ use crate::model::cidr::Family;
 declare_rule! {
     /// ## What it does
     /// Checks that `cni.projectcalico.org/ipv4pools` lists only IPv4 pools (by name or CIDR)
-    /// and `ipv6pools` only IPv6 ones, on Namespaces, Pods and pod templates (calico-reference
-    /// §5, pool resolution step 2).
+    /// and `ipv6pools` only IPv6 ones, on Namespaces, Pods and pod templates.
     ///
     /// ## Why is this bad?
     /// Calico checks the family of every resolved entry before asking IPAM for an address and

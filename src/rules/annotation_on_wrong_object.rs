@@ -6,8 +6,7 @@ use crate::model::annotations::Place;
 declare_rule! {
     /// ## What it does
     /// Finds Calico CNI annotations (`cni.projectcalico.org/ipv4pools`, `ipv6pools`,
-    /// `ipFamilies`, `ipAddrs`, `ipAddrsNoIpam`, `floatingIPs`) where Calico never reads them
-    /// (calico-reference §5): on a workload's own metadata (Deployment, StatefulSet, DaemonSet,
+    /// `ipFamilies`, `ipAddrs`, `ipAddrsNoIpam`, `floatingIPs`) where Calico never reads them: on a workload's own metadata (Deployment, StatefulSet, DaemonSet,
     /// Job, CronJob and its `jobTemplate`, ...) instead of its pod template, on any kind other
     /// than a Namespace or a Pod, and the pod-only keys (`ipAddrs`, `ipAddrsNoIpam`,
     /// `floatingIPs`) on a Namespace.

@@ -7,14 +7,14 @@ declare_rule! {
     /// ## What it does
     /// Checks that no entry of a `cni.projectcalico.org/ipv4pools` or `ipv6pools` annotation (on
     /// a Namespace, a Pod or a pod template) names a disabled pool, or is exactly the CIDR of
-    /// one (calico-reference §5, pool resolution step 3).
+    /// one.
     ///
     /// ## Why is this bad?
     /// Calico looks a named pool up among all pools, disabled ones included, and then asks IPAM
     /// for an address from that CIDR; IPAM only allocates from enabled pools, so every pod the
     /// annotation applies to fails with "the given pool (<cidr>) does not exist, or is not
     /// enabled" and stays in `ContainerCreating`. Pools are typically disabled during a
-    /// migration (calico-reference §9.1), which leaves annotations pointing at the old pool.
+    /// migration, which leaves annotations pointing at the old pool.
     ///
     /// ## Example
     /// ```yaml

@@ -8,7 +8,7 @@ declare_rule! {
     /// Checks that every pool named (or matched by CIDR) in a `cni.projectcalico.org/ipv4pools`
     /// or `ipv6pools` annotation (on a Namespace, a Pod or a pod template) allows the
     /// `Workload` use: its `allowedUses` is omitted (Calico's default is `[Workload, Tunnel]`)
-    /// or lists `Workload` (calico-reference §5, pool resolution step 4).
+    /// or lists `Workload`.
     ///
     /// ## Why is this bad?
     /// Requesting pools explicitly bypasses their nodeSelector, namespaceSelector and

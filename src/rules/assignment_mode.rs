@@ -6,7 +6,7 @@ use crate::model::pool::ASSIGNMENT_MODES;
 declare_rule! {
     /// ## What it does
     /// Checks that `spec.assignmentMode`, when written, is exactly `Automatic` or `Manual`
-    /// (calico-reference P22, Calico 3.30 and later). The values are case-sensitive, and an
+    /// (Calico 3.30 and later). The values are case-sensitive, and an
     /// explicit empty string is invalid: omit the field to get the default, `Automatic`.
     ///
     /// ## Why is this bad?

@@ -7,7 +7,7 @@ declare_rule! {
     /// Checks that a full node fits within Calico's per-host block limit: a block of blockSize
     /// `b` holds 2^(32 − b) (IPv4) or 2^(128 − b) (IPv6) addresses, so a node running
     /// `pods per node` pods from this pool needs ceil(pods / block addresses) blocks, which must
-    /// not exceed `maxBlocksPerHost` (calico-reference §6.1 step 7, §8 #5). Pods per node is
+    /// not exceed `maxBlocksPerHost`. Pods per node is
     /// `--pods-per-node`, else the largest `KubeletConfiguration.maxPods` in the inputs, else
     /// 110; maxBlocksPerHost is `--max-blocks-per-host`, else the inputs' `IPAMConfig`, else 20.
     /// Checks enabled pools that allow `Workload`.

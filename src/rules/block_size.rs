@@ -8,7 +8,7 @@ const SCHEMA_RANGE: std::ops::RangeInclusive<i64> = 0..=128;
 declare_rule! {
     /// ## What it does
     /// Checks that a written, non-zero `spec.blockSize` is in the range Calico accepts for the
-    /// pool's family: 20–32 for IPv4 and 116–128 for IPv6 (calico-reference P7). `0` means "the
+    /// pool's family: 20–32 for IPv4 and 116–128 for IPv6. `0` means "the
     /// default" (26 or 122) and is fine. When the `cidr` does not parse, only values outside the
     /// CRD schema's 0–128 are reported.
     ///

@@ -7,7 +7,7 @@ use crate::model::cidr;
 declare_rule! {
     /// ## What it does
     /// Checks that an enabled pool has at least one block per node it serves. A pool of prefix
-    /// length `p` and blockSize `b` has 2^(b − p) blocks (calico-reference §6.6, §8 #6). The
+    /// length `p` and blockSize `b` has 2^(b − p) blocks. The
     /// nodes are the Node manifests in the inputs that the pool's nodeSelector selects; without
     /// Node manifests, the `--nodes` count (every node, whatever the selector); without either,
     /// the rule does not judge. LoadBalancer-only pools, whose blocks belong to no node, are

@@ -5,8 +5,7 @@ use crate::model::cidr;
 
 declare_rule! {
     /// ## What it does
-    /// Checks that `spec.cidr` is strictly masked: no bits are set after the prefix length
-    /// (calico-reference P4).
+    /// Checks that `spec.cidr` is strictly masked: no bits are set after the prefix length.
     ///
     /// ## Why is this bad?
     /// `calicoctl`, the Calico API server and (from master) the CRD reject the pool with "IPPool

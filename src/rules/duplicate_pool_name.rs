@@ -10,7 +10,7 @@ declare_rule! {
     /// Checks that a pool name declared more than once, in any sources, has the same effective
     /// spec every time: CIDR network, blockSize, ipipMode, vxlanMode, natOutgoing, disabled,
     /// disableBGPExport, nodeSelector, namespaceSelector, allowedUses and assignmentMode, each
-    /// compared after Calico's defaulting (calico-reference §1.3), so `blockSize: 26` and an
+    /// compared after Calico's defaulting, so `blockSize: 26` and an
     /// omitted blockSize agree. Identical copies, such as a kustomize base next to its rendered
     /// output, are not reported.
     ///

@@ -6,7 +6,7 @@ use crate::model::pool::ENCAPSULATION_MODES;
 declare_rule! {
     /// ## What it does
     /// Checks that `spec.ipipMode` and `spec.vxlanMode` are exactly `Never`, `Always` or
-    /// `CrossSubnet` (calico-reference P9). The values are case-sensitive: `always`,
+    /// `CrossSubnet`. The values are case-sensitive: `always`,
     /// `cross-subnet` and `never` are all invalid. An empty string means the default (`Never`)
     /// and is accepted.
     ///

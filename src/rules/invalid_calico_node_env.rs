@@ -7,7 +7,7 @@ use crate::model::sources::{CalicoNodeEnv, EnvFault, env_mode};
 declare_rule! {
     /// ## What it does
     /// Checks the environment of calico-node containers (the stock `calico.yaml` manifest) for
-    /// values calico-node exits on when it starts (calico-reference §7.2):
+    /// values calico-node exits on when it starts:
     /// `CALICO_IPV4POOL_CIDR`/`CALICO_IPV6POOL_CIDR` that are not a CIDR of their family;
     /// `CALICO_IPV4POOL_BLOCK_SIZE`/`CALICO_IPV6POOL_BLOCK_SIZE` that are not a whole number in
     /// 20–32 / 116–128; `CALICO_IPV4POOL_IPIP`, `CALICO_IPV4POOL_VXLAN` or

@@ -9,7 +9,7 @@ const MAX_CIDR_LENGTH: usize = 48;
 declare_rule! {
     /// ## What it does
     /// Checks that `spec.cidr` is present and is a subnet Calico accepts: an IPv4 or IPv6
-    /// address with a prefix length in range (calico-reference P1, P2), at most 48 characters
+    /// address with a prefix length in range, at most 48 characters
     /// long from Calico 3.32 on (P3).
     ///
     /// ## Why is this bad?

@@ -12,7 +12,7 @@ use crate::source::Loc;
 declare_rule! {
     /// ## What it does
     /// Checks the pools of an operator `Installation` (`spec.calicoNetwork.ipPools`) for what
-    /// the Tigera operator rejects before it creates any IPPool (calico-reference §7.1):
+    /// the Tigera operator rejects before it creates any IPPool:
     /// `encapsulation` not one of `IPIP`, `IPIPCrossSubnet`, `VXLAN`, `VXLANCrossSubnet`,
     /// `None`; `natOutgoing` not `Enabled` or `Disabled`; a CIDR or name given twice; a
     /// `blockSize` of 0; a pool smaller than one block even with `disableNewAllocations`; a

@@ -7,7 +7,7 @@ use crate::model::version::CalicoVersion;
 
 declare_rule! {
     /// ## What it does
-    /// Checks the fixed addresses a pod asks for (calico-reference §5):
+    /// Checks the fixed addresses a pod asks for:
     /// - every address of `cni.projectcalico.org/ipAddrs` lies in an enabled pool (any pool:
     ///   node and namespace selectors do not matter); from Calico master on, one that allows
     ///   `Workload`;

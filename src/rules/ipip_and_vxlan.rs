@@ -5,7 +5,7 @@ use super::prelude::*;
 declare_rule! {
     /// ## What it does
     /// Checks that a pool does not enable both encapsulations: `ipipMode` and `vxlanMode` may
-    /// not both be `Always` or `CrossSubnet` (calico-reference P11).
+    /// not both be `Always` or `CrossSubnet`.
     ///
     /// ## Why is this bad?
     /// A workload's traffic can be encapsulated one way only. Calico rejects the pool ("Cannot

@@ -5,8 +5,7 @@ use crate::model::cidr::Family;
 
 declare_rule! {
     /// ## What it does
-    /// Checks that an IPv6 pool does not enable IPIP: `ipipMode` must be `Never` or omitted
-    /// (calico-reference P10).
+    /// Checks that an IPv6 pool does not enable IPIP: `ipipMode` must be `Never` or omitted.
     ///
     /// ## Why is this bad?
     /// IPIP carries IPv4 packets only. Calico rejects the pool ("IPIP is not supported on an

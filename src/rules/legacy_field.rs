@@ -4,8 +4,7 @@ use super::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Checks for the legacy `spec.ipip` and `spec.nat-outgoing` fields of Calico 2.x pools
-    /// (calico-reference P24, P25). Up to Calico 3.31 they are still in the schema but must be
+    /// Checks for the legacy `spec.ipip` and `spec.nat-outgoing` fields of Calico 2.x pools. Up to Calico 3.31 they are still in the schema but must be
     /// unset: `ipip` must be null ("mustBeNil") and `nat-outgoing` must be false ("mustBeFalse").
     /// Calico 3.32 removed them, so from then on any `ipip` or `nat-outgoing` key is reported.
     ///

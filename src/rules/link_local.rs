@@ -6,7 +6,7 @@ use crate::model::cidr::{self, Family};
 declare_rule! {
     /// ## What it does
     /// Checks that the pool's network does not overlap the link-local range of its family:
-    /// 169.254.0.0/16 for IPv4 (calico-reference P5) and fe80::/10 for IPv6 (P6). Either
+    /// 169.254.0.0/16 for IPv4 and fe80::/10 for IPv6. Either
     /// containing the other counts, so `169.254.10.0/24` and `128.0.0.0/1` both fire.
     ///
     /// ## Why is this bad?

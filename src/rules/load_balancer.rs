@@ -6,7 +6,7 @@ declare_rule! {
     /// ## What it does
     /// From Calico 3.30 on, checks a pool whose `allowedUses` contains `LoadBalancer` against
     /// the constraints Calico puts on such pools, one finding per violated constraint:
-    /// - no other use may be listed with it (calico-reference P13);
+    /// - no other use may be listed with it;
     /// - neither `ipipMode` nor `vxlanMode` may be enabled (P14);
     /// - `disableBGPExport` may not be `true` (P15);
     /// - `nodeSelector`, when written, must be exactly `all()` (P16). Calico compares the text,

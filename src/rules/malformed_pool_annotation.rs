@@ -8,7 +8,7 @@ declare_rule! {
     /// ## What it does
     /// Checks the values of the Calico CNI annotations `cni.projectcalico.org/ipv4pools`,
     /// `ipv6pools`, `ipAddrs`, `ipAddrsNoIpam`, `floatingIPs` and `ipFamilies` on Namespaces,
-    /// Pods and pod templates (calico-reference §5). Each must be a YAML string holding a JSON
+    /// Pods and pod templates. Each must be a YAML string holding a JSON
     /// list of strings, decoded as Calico decodes it (Go's `json.Unmarshal` into `[]string`):
     /// - `ipv4pools`/`ipv6pools`: no empty (`""` or `null`) entry;
     /// - `ipAddrs`/`ipAddrsNoIpam`: not empty, each entry a single IP address (not a CIDR);

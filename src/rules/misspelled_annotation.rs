@@ -6,7 +6,7 @@ use crate::model::annotations::{CNI_PREFIX, CniKey, OTHER_CNI_NAMES, Place};
 declare_rule! {
     /// ## What it does
     /// Finds annotation keys on Namespaces, Pods, pod templates and workloads that are almost a
-    /// Calico CNI annotation (calico-reference §5): a name close to `ipv4pools`, `ipv6pools`,
+    /// Calico CNI annotation: a name close to `ipv4pools`, `ipv6pools`,
     /// `ipAddrs`, `ipAddrsNoIpam`, `floatingIPs` or `ipFamilies` (`ipv4pool`, `ipv4Pools`,
     /// `ipaddrs`) under the `cni.projectcalico.org/` prefix, a Calico-looking prefix
     /// (`projectcalico.org/`, `cni.projectcalico.io/`) or none at all.

@@ -6,7 +6,7 @@ use crate::model::cidr::Family;
 declare_rule! {
     /// ## What it does
     /// Checks that an IP family with pools in the inputs has at least one that is not
-    /// `disabled: true` (calico-reference §6.1 steps 1 and 3). Pools whose CIDR does not parse
+    /// `disabled: true`. Pools whose CIDR does not parse
     /// are not counted.
     ///
     /// ## Why is this bad?

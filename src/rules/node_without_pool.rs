@@ -14,7 +14,7 @@ declare_rule! {
     /// Checks that every Node in the inputs can get pod addresses of each IP family that Calico
     /// assigns automatically: when a family has at least one enabled pool with
     /// `assignmentMode: Automatic` and `Workload` among its allowedUses, one of those pools must
-    /// select the node with its nodeSelector (calico-reference §6.1 steps 1–4). A family with
+    /// select the node with its nodeSelector. A family with
     /// no such pool is left alone: its Manual or LoadBalancer pools are used on request only,
     /// and all-disabled families are `no-enabled-pool`'s. A family with a pool whose
     /// nodeSelector does not parse is not judged (`invalid-selector` reports it).

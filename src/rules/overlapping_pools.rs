@@ -12,7 +12,7 @@ use crate::source::Loc;
 declare_rule! {
     /// ## What it does
     /// Checks that no two pools have overlapping CIDRs: one containing the other, or both the
-    /// same, in the same IP family (calico-reference C1). Pools from every source are compared
+    /// same, in the same IP family. Pools from every source are compared
     /// with each other (IPPool resources, operator `Installation` ipPools, calico-node
     /// environment, kubespray variables), and disabled pools count too. Two declarations of the
     /// same pool name are one pool, not an overlap (`duplicate-pool-name` judges those).

@@ -2,14 +2,14 @@
 
 use super::prelude::*;
 
-/// Kubernetes and Calico cap object names at 253 bytes (calico-reference §2.4).
+/// Kubernetes and Calico cap object names at 253 bytes.
 const MAX_NAME_LENGTH: usize = 253;
 
 declare_rule! {
     /// ## What it does
     /// Checks that `metadata.name` is present, at most 253 characters long, and a lowercase
     /// DNS-1123 subdomain: lower-case letters, digits, `-` and `.`, each dot-separated part
-    /// starting and ending with a letter or digit (calico-reference §2.4). Unlike Kubernetes
+    /// starting and ending with a letter or digit. Unlike Kubernetes
     /// labels there is no 63-character limit per part; `_` and upper case are not allowed,
     /// whatever older Calico docs say.
     ///

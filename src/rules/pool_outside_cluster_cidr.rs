@@ -8,7 +8,7 @@ declare_rule! {
     /// ## What it does
     /// Checks that each pool lies inside a cluster (pod) CIDR of its family, when any is known:
     /// `--cluster-cidr`, kubeadm `ClusterConfiguration` `networking.podSubnet`, or kube-proxy
-    /// `KubeProxyConfiguration` `clusterCIDR` in the inputs (calico-reference §7.4, §8 #1–2).
+    /// `KubeProxyConfiguration` `clusterCIDR` in the inputs.
     /// Pools used only for LoadBalancer addresses are not pod addresses and are not checked.
     ///
     /// ## Why is this bad?

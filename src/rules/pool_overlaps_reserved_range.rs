@@ -12,8 +12,7 @@ declare_rule! {
     /// Checks that no pool, disabled or not, overlaps an address range that cannot hold host
     /// addresses: IPv4 "this network" 0.0.0.0/8, loopback 127.0.0.0/8, multicast 224.0.0.0/4,
     /// reserved (former class E) 240.0.0.0/4 and limited broadcast 255.255.255.255/32; IPv6
-    /// unspecified ::/128, loopback ::1/128 and multicast ff00::/8 (calico-reference §2.1, "Not
-    /// validated anywhere"; §10). A pool overlapping several, such as 0.0.0.0/0, gets one
+    /// unspecified ::/128, loopback ::1/128 and multicast ff00::/8. A pool overlapping several, such as 0.0.0.0/0, gets one
     /// finding naming them all. Link-local ranges are `link-local-overlap`'s.
     ///
     /// ## Why is this bad?

@@ -8,8 +8,7 @@ declare_rule! {
     /// ## What it does
     /// Checks that no pool, disabled or not, overlaps a known Service CIDR: `--service-cidr`,
     /// kubeadm `ClusterConfiguration` `networking.serviceSubnet` (kubeadm's default
-    /// 10.96.0.0/12 when a ClusterConfiguration leaves it out) in the inputs (calico-reference
-    /// §7.4, §8 #13). Calico itself does not check this.
+    /// 10.96.0.0/12 when a ClusterConfiguration leaves it out) in the inputs. Calico itself does not check this.
     ///
     /// ## Why is this bad?
     /// Service cluster IPs are virtual: kube-proxy (or Calico's eBPF dataplane) intercepts
@@ -49,7 +48,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Calico source
-    /// Not checked by Calico (calico-reference §2.1, "Not validated anywhere"); kubeadm
+    /// Not checked by Calico; kubeadm
     /// `cmd/kubeadm/app/apis/kubeadm/validation/validation.go` for the Service subnet.
     code: "IPP109",
     name: "pool-overlaps-service-cidr",

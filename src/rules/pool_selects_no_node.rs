@@ -8,7 +8,7 @@ use super::prelude::*;
 declare_rule! {
     /// ## What it does
     /// When the inputs contain Node manifests, checks that each enabled pool's nodeSelector
-    /// selects at least one of them (calico-reference §3.3, §6.1 step 2). Pools deliberately
+    /// selects at least one of them. Pools deliberately
     /// kept for explicit requests are left alone: `nodeSelector: "!all()"` (the documented way
     /// to select no node) and `assignmentMode: Manual`. Disabled pools, and pools whose
     /// nodeSelector does not parse (`invalid-selector`), are not checked.

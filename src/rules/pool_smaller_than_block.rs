@@ -6,7 +6,7 @@ declare_rule! {
     /// ## What it does
     /// Checks that an enabled pool holds at least one IPAM block: its prefix length must not be
     /// longer than its effective `blockSize` (the written value, or 26 for IPv4 and 122 for IPv6
-    /// when omitted or 0) (calico-reference P8). A `/27` pool with the default block size of 26
+    /// when omitted or 0). A `/27` pool with the default block size of 26
     /// fires; so does an IPv6 `/124` pool. Disabled pools are exempt, as in Calico.
     ///
     /// ## Why is this bad?

@@ -9,7 +9,7 @@ const MAX_SELECTOR_LENGTH: usize = 1024;
 declare_rule! {
     /// ## What it does
     /// Checks `spec.nodeSelector` and (from Calico 3.31) `spec.namespaceSelector`:
-    /// - the value must parse as a Calico selector (calico-reference P20, §3); the label sits
+    /// - the value must parse as a Calico selector; the label sits
     ///   under the character Calico's parser stops at. A value that ends in a newline — what a
     ///   `|` block scalar gives — never parses, because a newline is not selector whitespace;
     /// - it must not contain `global(` (P18, P19; Calico 3.31 and later);
@@ -179,7 +179,7 @@ fn tag_loc(selector: &Spanned<SelectorField>, tag: &str) -> crate::source::Loc {
     loc
 }
 
-/// A help for Calico's parser errors (calico-reference §3.1, §3.2).
+/// A help for Calico's parser errors.
 fn syntax_help(message: &str) -> String {
     let help = match message {
         "expected ==" => "compare with `==` (or `!=`), e.g. `zone == \"a\"`",

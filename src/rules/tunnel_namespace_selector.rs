@@ -7,7 +7,7 @@ use crate::report::Severity;
 declare_rule! {
     /// ## What it does
     /// Checks that a pool with a non-empty `spec.namespaceSelector` does not allow the `Tunnel`
-    /// use (calico-reference P17, Calico 3.31 and later).
+    /// use (Calico 3.31 and later).
     ///
     /// For `projectcalico.org/v3` pools an omitted or empty `allowedUses` counts as
     /// `[Workload, Tunnel]` on the write paths that fill in defaults before they validate:

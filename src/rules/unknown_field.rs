@@ -3,7 +3,7 @@
 use super::prelude::*;
 use crate::model::version::CalicoVersion;
 
-/// Every IPPool spec field and the Calico release that added it (calico-reference §0, §1.1).
+/// Every IPPool spec field and the Calico release that added it.
 /// Fields older than the oldest release the tool models are marked 3.0. The legacy `ipip` and
 /// `nat-outgoing` are IPP014's and not listed.
 pub(crate) const SPEC_FIELDS: [(&str, CalicoVersion); 11] = [
@@ -38,8 +38,7 @@ pub(crate) fn is_known(field: &str, version: CalicoVersion) -> bool {
 
 declare_rule! {
     /// ## What it does
-    /// Checks every key under `spec` against the IPPool fields of the selected Calico release
-    /// (calico-reference §1.1): `cidr`, `blockSize`, `ipipMode`, `vxlanMode`, `natOutgoing`,
+    /// Checks every key under `spec` against the IPPool fields of the selected Calico release: `cidr`, `blockSize`, `ipipMode`, `vxlanMode`, `natOutgoing`,
     /// `disabled`, `nodeSelector`; `disableBGPExport` and `allowedUses` from 3.21;
     /// `assignmentMode` from 3.30; `namespaceSelector` from 3.31. Field names are
     /// case-sensitive. The legacy `ipip` and `nat-outgoing` are reported by IPP014 instead.

@@ -9,7 +9,7 @@ declare_rule! {
     /// Checks that every entry of a `cni.projectcalico.org/ipv4pools` or `ipv6pools` annotation
     /// (on a Namespace, a Pod or a pod template) that is not a CIDR is the name of a pool some
     /// input defines: an IPPool, an operator Installation pool, the calico-node default pool or
-    /// a kubespray pool (calico-reference §5, pool resolution step 1). Names match exactly.
+    /// a kubespray pool. Names match exactly.
     ///
     /// When the inputs define no pool at all, names cannot be judged: the rule then says so
     /// once, as an info, at the first annotation that names a pool.

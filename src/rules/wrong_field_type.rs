@@ -10,7 +10,7 @@ declare_rule! {
     /// YAML (YAML 1.1): `metadata.name`, `cidr`, `ipipMode`, `vxlanMode`, `nodeSelector`,
     /// `namespaceSelector` and `assignmentMode` are strings; `blockSize` is an integer;
     /// `natOutgoing`, `disabled`, `disableBGPExport` and the legacy `nat-outgoing` are booleans;
-    /// `allowedUses` is a list of strings (calico-reference §1.1). Quoting matters: `"26"` is a
+    /// `allowedUses` is a list of strings. Quoting matters: `"26"` is a
     /// string, while unquoted `yes`, `no`, `on` and `off` are booleans. Fields that the selected
     /// Calico release does not have are left to IPP016 and IPP014.
     ///
