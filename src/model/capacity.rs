@@ -63,7 +63,7 @@ pub enum PlanError {
     #[error("--cidr {value} overlaps the link-local range {link_local}, which Calico refuses")]
     #[diagnostic(
         code(ippool::usage),
-        help("choose a pool CIDR outside {link_local} (calico-reference P5, P6)")
+        help("choose a pool CIDR outside {link_local}")
     )]
     LinkLocal { value: IpNet, link_local: IpNet },
     #[error("--nodes must be at least 1")]
