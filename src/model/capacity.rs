@@ -61,10 +61,7 @@ pub enum PlanError {
     )]
     HostBits { value: String, network: IpNet },
     #[error("--cidr {value} overlaps the link-local range {link_local}, which Calico refuses")]
-    #[diagnostic(
-        code(ippool::usage),
-        help("choose a pool CIDR outside {link_local}")
-    )]
+    #[diagnostic(code(ippool::usage), help("choose a pool CIDR outside {link_local}"))]
     LinkLocal { value: IpNet, link_local: IpNet },
     #[error("--nodes must be at least 1")]
     #[diagnostic(code(ippool::usage), help("give the number of nodes the pool serves"))]
