@@ -30,7 +30,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Maps a byte offset of a scalar's value to the source; see [`NodeRef::value_offset_to_source`].
+    /// Maps a byte offset of a scalar's value to the source; see [`NodeRef::value_map`].
     pub fn value_offset_to_source(&self, node: NodeRef<'_>, offset: usize) -> Option<usize> {
         let span = node.span();
         let mut cached = self.value_map.borrow_mut();

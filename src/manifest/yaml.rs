@@ -1001,15 +1001,9 @@ impl<'a> NodeRef<'a> {
             Some(tag) => resolve_tagged(core_tag(tag), value),
         }
     }
-    /// Maps a byte offset inside the decoded value to the byte offset in `text` of the character
-    /// that produced it (`offset == value.len()` maps to just after the last one). `None` when
-    /// that cannot be done exactly. Costs a walk of the scalar: to map many offsets of one
-    /// value, build its [`ValueMap`] once.
-    pub fn value_offset_to_source(&self, text: &str, offset: usize) -> Option<usize> {
-        self.value_map(text)?.get(offset)
-    }
-
-    /// The source position of every offset of a scalar's decoded value, in one walk of it.
+    /// The source position of every offset of a scalar's decoded value, in one walk of it: the
+    /// byte offset in `text` of the character that produced each value offset
+    /// (`value.len()` maps to just after the last one), where that can be known exactly.
     pub fn value_map(&self, text: &str) -> Option<ValueMap> {
         let node = self.node();
         let NodeKind::Scalar { value, style } = &node.kind else {
@@ -2020,8 +2014,9 @@ mod tests {
         assert!(r.errors.is_empty(), "{:?}", r.errors);
         let v = r.documents[0].root().unwrap().get(key).unwrap();
         let value = v.as_str().unwrap();
+        let map = v.value_map(text);
         (0..=value.len())
-            .map(|o| v.value_offset_to_source(text, o))
+            .map(|o| map.as_ref().and_then(|map| map.get(o)))
             .collect()
     }
 
@@ -2160,9 +2155,9 @@ mod tests {
                     }
                     _ => {}
                 }
-                if let Some(v) = nr.as_str() {
+                if let (Some(v), Some(map)) = (nr.as_str(), nr.value_map(text)) {
                     for o in 0..=v.len() {
-                        if let Some(x) = nr.value_offset_to_source(text, o) {
+                        if let Some(x) = map.get(o) {
                             assert!(x <= text.len() && text.is_char_boundary(x));
                         }
                     }

@@ -191,14 +191,13 @@ fn qualified_name_fault(key: &str) -> Option<Fault> {
                 prefix.len(),
             ));
         }
-        if let Some(at) = subdomain_fault(prefix) {
-            let width = prefix[at..].chars().next().map_or(1, char::len_utf8);
+        if let Some(subdomain) = super::pool_name::first_fault(prefix) {
             return Some(fault(
                 "prefix part must be a lowercase RFC 1123 subdomain (lower-case letters, \
                  digits, '-' and '.')",
                 "not a lowercase DNS subdomain",
-                at,
-                at + width,
+                subdomain.start,
+                subdomain.end,
             ));
         }
     }
@@ -279,30 +278,6 @@ fn name_part_fault(text: &str, what: &str) -> Option<Fault> {
                 at + 1,
             )
         })
-}
-
-/// Where `text` first breaks the lowercase DNS-1123 subdomain form.
-fn subdomain_fault(text: &str) -> Option<usize> {
-    let alnum = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit();
-    if let Some((at, _)) = text
-        .char_indices()
-        .find(|&(_, c)| !(alnum(c) || c == '-' || c == '.'))
-    {
-        return Some(at);
-    }
-    let mut start = 0;
-    for part in text.split('.') {
-        let bad_start = part.chars().next().is_none_or(|c| !alnum(c));
-        let bad_end = part.chars().last().is_none_or(|c| !alnum(c));
-        if bad_start {
-            return Some(start.min(text.len().saturating_sub(1)));
-        }
-        if bad_end {
-            return Some(start + part.len() - 1);
-        }
-        start += part.len() + 1;
-    }
-    None
 }
 
 #[cfg(test)]

@@ -142,9 +142,9 @@ fn short_display(pool: &Pool, name: &str) -> String {
 }
 
 /// Where and why a name is not a lowercase DNS-1123 subdomain.
-struct Fault {
-    start: usize,
-    end: usize,
+pub(super) struct Fault {
+    pub(super) start: usize,
+    pub(super) end: usize,
     reason: &'static str,
 }
 
@@ -153,8 +153,9 @@ fn alnum(c: char) -> bool {
 }
 
 /// The first place where `name` breaks
-/// `[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*`, written by hand.
-fn first_fault(name: &str) -> Option<Fault> {
+/// `[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*`, written by hand. IPP018
+/// checks the prefix of label and annotation keys with it too.
+pub(super) fn first_fault(name: &str) -> Option<Fault> {
     let at = |start: usize, c: char, reason| Fault {
         start,
         end: start + c.len_utf8(),
