@@ -115,7 +115,7 @@ _kubectl__ippool() {
             return 0
             ;;
         kubectl__ippool__subcmd__assign)
-            opts="-y -o -n -h --overwrite --dry-run --yes --output --kubeconfig --context --user --namespace --request-timeout --help"
+            opts="-y -o -n -h --overwrite --dry-run --yes --output --kubeconfig --context --user --request-timeout --namespace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -145,15 +145,15 @@ _kubectl__ippool() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --namespace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -n)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --request-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -179,7 +179,7 @@ _kubectl__ippool() {
             return 0
             ;;
         kubectl__ippool__subcmd__disable)
-            opts="-y -o -n -h --force --dry-run --yes --output --kubeconfig --context --user --namespace --request-timeout --help"
+            opts="-y -o -n -h --force --dry-run --yes --output --kubeconfig --context --user --request-timeout --namespace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -209,15 +209,15 @@ _kubectl__ippool() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --namespace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -n)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --request-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -229,7 +229,7 @@ _kubectl__ippool() {
             return 0
             ;;
         kubectl__ippool__subcmd__enable)
-            opts="-y -o -n -h --force --dry-run --yes --output --kubeconfig --context --user --namespace --request-timeout --help"
+            opts="-y -o -n -h --force --dry-run --yes --output --kubeconfig --context --user --request-timeout --namespace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -259,15 +259,15 @@ _kubectl__ippool() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --namespace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -n)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --request-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -489,7 +489,7 @@ _kubectl__ippool() {
             return 0
             ;;
         kubectl__ippool__subcmd__lint)
-            opts="-o -h --format --output --fail-on --select --ignore --include --exclude --config --calico-version --nodes --pods-per-node --max-blocks-per-host --cluster-cidr --service-cidr --no-skip --color --help"
+            opts="-o -h --format --output --fail-on --select --ignore --include --exclude --config --calico-version --nodes --pods-per-node --max-blocks-per-host --cluster-cidr --service-cidr --no-skip --color --cluster --cluster-dump --exhaustion-threshold --kubeconfig --context --user --request-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -559,6 +559,30 @@ _kubectl__ippool() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --cluster-dump)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exhaustion-threshold)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -567,7 +591,7 @@ _kubectl__ippool() {
             return 0
             ;;
         kubectl__ippool__subcmd__list)
-            opts="-o -n -h --output --kubeconfig --context --user --namespace --request-timeout --help"
+            opts="-o -n -h --output --kubeconfig --context --user --request-timeout --namespace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -593,15 +617,15 @@ _kubectl__ippool() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --namespace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -n)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --request-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -613,7 +637,7 @@ _kubectl__ippool() {
             return 0
             ;;
         kubectl__ippool__subcmd__patch)
-            opts="-y -o -n -h --force --dry-run --yes --output --kubeconfig --context --user --namespace --request-timeout --nat-outgoing --ipip-mode --vxlan-mode --node-selector --namespace-selector --disable-bgp-export --allowed-uses --assignment-mode --cidr --block-size --help"
+            opts="-y -o -n -h --force --dry-run --yes --output --kubeconfig --context --user --request-timeout --namespace --nat-outgoing --ipip-mode --vxlan-mode --node-selector --namespace-selector --disable-bgp-export --allowed-uses --assignment-mode --cidr --block-size --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -643,15 +667,15 @@ _kubectl__ippool() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --namespace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -n)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --request-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -775,7 +799,7 @@ _kubectl__ippool() {
             return 0
             ;;
         kubectl__ippool__subcmd__show)
-            opts="-o -n -h --output --kubeconfig --context --user --namespace --request-timeout --help"
+            opts="-o -n -h --output --kubeconfig --context --user --request-timeout --namespace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -801,15 +825,15 @@ _kubectl__ippool() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --namespace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -n)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --request-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -821,7 +845,7 @@ _kubectl__ippool() {
             return 0
             ;;
         kubectl__ippool__subcmd__unassign)
-            opts="-y -o -n -h --dry-run --yes --output --kubeconfig --context --user --namespace --request-timeout --help"
+            opts="-y -o -n -h --dry-run --yes --output --kubeconfig --context --user --request-timeout --namespace --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -851,15 +875,15 @@ _kubectl__ippool() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --namespace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -n)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --request-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

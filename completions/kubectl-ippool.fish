@@ -62,7 +62,14 @@ complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -l s
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -l color -d 'When to use colors (NO_COLOR is honoured in auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -l cluster-dump -d 'Read the cluster\'s state from this file instead (a recorded `kubectl get … -o yaml` of ippools, ipamblocks, blockaffinities, ipamconfigs, nodes, namespaces and pods)' -r -F
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -l exhaustion-threshold -d 'Percent of a pool\'s addresses (or blocks) in use from which it counts as nearly exhausted' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, several files merged as kubectl does, else ~/.kube/config; inside a pod, its service account]' -r -F
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -l context -d 'The kubeconfig context to use [default: the current context]' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -l user -d 'The kubeconfig user to use [default: the context\'s]' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -l request-timeout -d 'How long to wait for each request (e.g. 5s, 2m, 1h30m; 0 waits as long as it takes)' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -l no-skip -d 'Parse every document fully, also those no rule reads (reports their syntax errors too; slower on large trees)'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -l cluster -d 'Also read the live cluster: lint its pools, IPAM blocks, nodes, namespaces, pods and workloads, and check the manifests (PATHs) against it'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -s h -l help -d 'Print help'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand rules" -s o -l output -l format -d 'Output format' -r -f -a "human\t''
 json\t''"
@@ -84,8 +91,8 @@ yaml\t''"
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand assign" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, several files merged as kubectl does, else ~/.kube/config; inside a pod, its service account]' -r -F
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand assign" -l context -d 'The kubeconfig context to use [default: the current context]' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand assign" -l user -d 'The kubeconfig user to use [default: the context\'s]' -r
-complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand assign" -s n -l namespace -d 'Namespace of namespaced objects [default: the context\'s, else default]' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand assign" -l request-timeout -d 'How long to wait for each request (e.g. 5s, 2m, 1h30m; 0 waits as long as it takes)' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand assign" -s n -l namespace -d 'Namespace of namespaced objects [default: the context\'s, else default]' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand assign" -l overwrite -d 'Replace a pool annotation that already has another value'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand assign" -s y -l yes -d 'Do not ask before a change that restarts pods or disables a pool in use'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand assign" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -97,8 +104,8 @@ yaml\t''"
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand unassign" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, several files merged as kubectl does, else ~/.kube/config; inside a pod, its service account]' -r -F
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand unassign" -l context -d 'The kubeconfig context to use [default: the current context]' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand unassign" -l user -d 'The kubeconfig user to use [default: the context\'s]' -r
-complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand unassign" -s n -l namespace -d 'Namespace of namespaced objects [default: the context\'s, else default]' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand unassign" -l request-timeout -d 'How long to wait for each request (e.g. 5s, 2m, 1h30m; 0 waits as long as it takes)' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand unassign" -s n -l namespace -d 'Namespace of namespaced objects [default: the context\'s, else default]' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand unassign" -s y -l yes -d 'Do not ask before a change that restarts pods or disables a pool in use'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand unassign" -s h -l help -d 'Print help'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand enable" -l dry-run -d 'none: write; client: print the change and send nothing; server: let the API server check and show the change, storing nothing' -r -f -a "none\t''
@@ -109,8 +116,8 @@ yaml\t''"
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand enable" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, several files merged as kubectl does, else ~/.kube/config; inside a pod, its service account]' -r -F
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand enable" -l context -d 'The kubeconfig context to use [default: the current context]' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand enable" -l user -d 'The kubeconfig user to use [default: the context\'s]' -r
-complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand enable" -s n -l namespace -d 'Namespace of namespaced objects [default: the context\'s, else default]' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand enable" -l request-timeout -d 'How long to wait for each request (e.g. 5s, 2m, 1h30m; 0 waits as long as it takes)' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand enable" -s n -l namespace -d 'Namespace of namespaced objects [default: the context\'s, else default]' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand enable" -l force -d 'Go on where the command would refuse: a pool the Tigera operator manages (it reverts the change), or the last enabled pool of a family'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand enable" -s y -l yes -d 'Do not ask before a change that restarts pods or disables a pool in use'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand enable" -s h -l help -d 'Print help'
@@ -122,8 +129,8 @@ yaml\t''"
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand disable" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, several files merged as kubectl does, else ~/.kube/config; inside a pod, its service account]' -r -F
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand disable" -l context -d 'The kubeconfig context to use [default: the current context]' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand disable" -l user -d 'The kubeconfig user to use [default: the context\'s]' -r
-complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand disable" -s n -l namespace -d 'Namespace of namespaced objects [default: the context\'s, else default]' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand disable" -l request-timeout -d 'How long to wait for each request (e.g. 5s, 2m, 1h30m; 0 waits as long as it takes)' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand disable" -s n -l namespace -d 'Namespace of namespaced objects [default: the context\'s, else default]' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand disable" -l force -d 'Go on where the command would refuse: a pool the Tigera operator manages (it reverts the change), or the last enabled pool of a family'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand disable" -s y -l yes -d 'Do not ask before a change that restarts pods or disables a pool in use'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand disable" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -135,8 +142,8 @@ yaml\t''"
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand patch" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, several files merged as kubectl does, else ~/.kube/config; inside a pod, its service account]' -r -F
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand patch" -l context -d 'The kubeconfig context to use [default: the current context]' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand patch" -l user -d 'The kubeconfig user to use [default: the context\'s]' -r
-complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand patch" -s n -l namespace -d 'Namespace of namespaced objects [default: the context\'s, else default]' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand patch" -l request-timeout -d 'How long to wait for each request (e.g. 5s, 2m, 1h30m; 0 waits as long as it takes)' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand patch" -s n -l namespace -d 'Namespace of namespaced objects [default: the context\'s, else default]' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand patch" -l nat-outgoing -d 'spec.natOutgoing' -r -f -a "true\t''
 false\t''"
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand patch" -l ipip-mode -d 'spec.ipipMode: Never, Always or CrossSubnet' -r
@@ -158,8 +165,8 @@ yaml\t''"
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand list" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, several files merged as kubectl does, else ~/.kube/config; inside a pod, its service account]' -r -F
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand list" -l context -d 'The kubeconfig context to use [default: the current context]' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand list" -l user -d 'The kubeconfig user to use [default: the context\'s]' -r
-complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand list" -s n -l namespace -d 'Namespace of namespaced objects [default: the context\'s, else default]' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand list" -l request-timeout -d 'How long to wait for each request (e.g. 5s, 2m, 1h30m; 0 waits as long as it takes)' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand list" -s n -l namespace -d 'Namespace of namespaced objects [default: the context\'s, else default]' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand list" -s h -l help -d 'Print help'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand show" -s o -l output -d 'Output format: wide lists every pod and node; json and yaml give every figure' -r -f -a "wide\t''
 json\t''
@@ -167,8 +174,8 @@ yaml\t''"
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand show" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, several files merged as kubectl does, else ~/.kube/config; inside a pod, its service account]' -r -F
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand show" -l context -d 'The kubeconfig context to use [default: the current context]' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand show" -l user -d 'The kubeconfig user to use [default: the context\'s]' -r
-complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand show" -s n -l namespace -d 'Namespace of namespaced objects [default: the context\'s, else default]' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand show" -l request-timeout -d 'How long to wait for each request (e.g. 5s, 2m, 1h30m; 0 waits as long as it takes)' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand show" -s n -l namespace -d 'Namespace of namespaced objects [default: the context\'s, else default]' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand show" -s h -l help -d 'Print help'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand completion" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand help; and not __fish_seen_subcommand_from lint rules explain plan assign unassign enable disable patch list show completion help" -f -a "lint" -d 'Scan manifest files and directories and report problems with IPPools'

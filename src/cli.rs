@@ -125,7 +125,8 @@ pub enum CompletionShell {
 #[derive(Debug, Args)]
 pub struct LintArgs {
     /// Files and directories to lint (recursive; .yaml, .yml, .json); - reads stdin
-    #[arg(value_name = "PATH", default_value = ".")]
+    /// [default: ., or none with --cluster]
+    #[arg(value_name = "PATH")]
     pub paths: Vec<String>,
 
     /// Output format
@@ -189,11 +190,50 @@ pub struct LintArgs {
     /// When to use colors (NO_COLOR is honoured in auto)
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+
+    /// Also read the live cluster: lint its pools, IPAM blocks, nodes, namespaces, pods and
+    /// workloads, and check the manifests (PATHs) against it
+    #[arg(long, help_heading = "Cluster")]
+    pub cluster: bool,
+
+    /// Read the cluster's state from this file instead (a recorded `kubectl get … -o yaml` of
+    /// ippools, ipamblocks, blockaffinities, ipamconfigs, nodes, namespaces and pods)
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "cluster",
+        help_heading = "Cluster"
+    )]
+    pub cluster_dump: Option<std::path::PathBuf>,
+
+    /// Percent of a pool's addresses (or blocks) in use from which it counts as nearly exhausted
+    #[arg(long, value_name = "PERCENT", default_value_t = 90.0, help_heading = "Cluster")]
+    pub exhaustion_threshold: f64,
+
+    #[command(flatten)]
+    pub connect: ClusterArgs,
 }
 
 /// How to reach the cluster: kubectl's connection flags (kubectl forwards none to plugins).
 #[derive(Debug, Clone, Default, Args)]
 pub struct ConnectArgs {
+    #[command(flatten)]
+    pub cluster: ClusterArgs,
+
+    /// Namespace of namespaced objects [default: the context's, else default]
+    #[arg(
+        short = 'n',
+        long,
+        value_name = "NAMESPACE",
+        help_heading = "Connection"
+    )]
+    pub namespace: Option<String>,
+}
+
+/// Which cluster, as which user: the connection flags that do not pick a namespace, so that
+/// `lint --cluster`, which reads every namespace, takes them too.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ClusterArgs {
     /// Path to the kubeconfig file [default: $KUBECONFIG, several files merged as kubectl does,
     /// else ~/.kube/config; inside a pod, its service account]
     #[arg(long, value_name = "FILE", help_heading = "Connection")]
@@ -206,15 +246,6 @@ pub struct ConnectArgs {
     /// The kubeconfig user to use [default: the context's]
     #[arg(long, value_name = "NAME", help_heading = "Connection")]
     pub user: Option<String>,
-
-    /// Namespace of namespaced objects [default: the context's, else default]
-    #[arg(
-        short = 'n',
-        long,
-        value_name = "NAMESPACE",
-        help_heading = "Connection"
-    )]
-    pub namespace: Option<String>,
 
     /// How long to wait for each request (e.g. 5s, 2m, 1h30m; 0 waits as long as it takes)
     #[arg(

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use crate::manifest::discover::{self, DiscoverError, Filter, Input, Problem};
 use crate::manifest::yaml::Span;
-use crate::manifest::{self, LoadProblem, Loaded, MAX_FILE_BYTES, kustomize};
+use crate::manifest::{self, LoadProblem, Loaded, MAX_FILE_BYTES, emit, kustomize};
 use crate::model::inventory::Inventory;
 use crate::report::{self, Finding, Location, Summary};
 use crate::rules::Context;
@@ -30,6 +30,18 @@ pub struct Outcome {
 }
 
 pub fn run(settings: &LintSettings, stdin: &mut dyn Read) -> Result<Outcome, DiscoverError> {
+    run_with_cluster(settings, stdin, &[])
+}
+
+/// A run over the manifests and a cluster's live objects (`lint --cluster`): each live object is
+/// rendered into its own `cluster:Kind/[namespace/]name` source and loaded like a file. The
+/// rules see the cluster as `kubectl apply` of the manifests would leave it: a live object that
+/// a manifest redefines gives way to it, and is kept apart for the drift rules (IPP4xx).
+pub fn run_with_cluster(
+    settings: &LintSettings,
+    stdin: &mut dyn Read,
+    live: &[serde_json::Value],
+) -> Result<Outcome, DiscoverError> {
     let filter = Filter::new(&settings.include, &settings.exclude)?;
     let discover::Discovered {
         inputs,
@@ -140,11 +152,39 @@ pub fn run(settings: &LintSettings, stdin: &mut dyn Read) -> Result<Outcome, Dis
     }
     summary.pools = inventory.pools.len();
 
+    let live_from = (!live.is_empty()).then(|| sources.len() as SourceId);
+    let mut replaced = Inventory::default();
+    if !live.is_empty() {
+        let declared = declared_objects(&inventory);
+        for object in live {
+            let reference = emit::object_ref(object);
+            let name = format!("{}:{reference}", emit::CLUSTER_SOURCE);
+            let id = sources.len() as SourceId;
+            let text = emit::to_yaml(object);
+            // Rendered by us, so it parses; a problem here would be ours, not the user's.
+            let loaded = manifest::load_text(&name, &text, id, false, &mut manifest::NoExtras);
+            sources.add(SourceFile::new(name, text));
+            if declared.contains(&reference) {
+                // A manifest redefines the object, not what IPAM holds for it.
+                let mut live_inventory = loaded.inventory;
+                inventory.ipam.merge(std::mem::take(&mut live_inventory.ipam));
+                replaced.merge(live_inventory);
+            } else {
+                inventory.merge(loaded.inventory);
+            }
+        }
+        summary.pools = inventory.pools.len();
+        summary.cluster_objects = live.len();
+    }
+
     let ctx = Context {
         inventory: &inventory,
         calico: settings.calico,
         cluster: &settings.cluster,
         live: false,
+        live_from,
+        replaced: live_from.map(|_| &replaced),
+        exhaustion_threshold: settings.exhaustion_threshold,
     };
     for rule in &settings.selected {
         (rule.check)(&ctx, &mut findings);
@@ -172,6 +212,28 @@ pub fn run(settings: &LintSettings, stdin: &mut dyn Read) -> Result<Outcome, Dis
         problems,
         notes,
     })
+}
+
+/// The objects the manifests declare, named as [`emit::object_ref`] names live ones: the
+/// live objects that `kubectl apply` of the manifests would replace.
+fn declared_objects(inventory: &Inventory) -> HashSet<String> {
+    let mut declared = HashSet::new();
+    for pool in &inventory.pools {
+        if pool.source.is_resource()
+            && let Some(name) = pool.name.value()
+        {
+            declared.insert(format!("IPPool/{name}"));
+        }
+    }
+    declared.extend(inventory.nodes.iter().map(|n| format!("Node/{}", n.name)));
+    declared.extend(
+        inventory
+            .namespaces
+            .iter()
+            .map(|n| format!("Namespace/{}", n.name)),
+    );
+    declared.extend(inventory.annotation_sites.iter().map(|s| s.object.clone()));
+    declared
 }
 
 /// Reads again the files the findings point into (primary or related), whose text was dropped

@@ -3,9 +3,9 @@
 //! file) as usage errors before any file is read. A flag given replaces the file's value for
 //! that key.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use crate::cli::{ColorChoice, FailOn, LintArgs, OutputFormat};
+use crate::cli::{ClusterArgs, ColorChoice, FailOn, LintArgs, OutputFormat};
 use crate::config::{self, Config, ConfigError};
 use crate::model::cidr;
 use crate::model::cluster::ClusterOptions;
@@ -34,9 +34,22 @@ pub enum SettingsError {
         value: String,
         reason: String,
     },
+    #[error("--exhaustion-threshold {0}: give a percent between 0 and 100")]
+    #[diagnostic(code(ippool::usage))]
+    BadThreshold(f64),
     #[error(transparent)]
     #[diagnostic(transparent)]
     Config(#[from] ConfigError),
+}
+
+/// Where `lint` reads a cluster's state from, besides the manifests.
+#[derive(Debug, Clone)]
+pub enum ClusterSource {
+    None,
+    /// `--cluster`: the live cluster.
+    Live(ClusterArgs),
+    /// `--cluster-dump FILE`: a recorded state.
+    Dump(PathBuf),
 }
 
 #[derive(Debug)]
@@ -58,6 +71,8 @@ pub struct LintSettings {
     pub config: Option<String>,
     /// Parse every document, not only those the cheap scan finds relevant.
     pub no_skip: bool,
+    pub cluster_source: ClusterSource,
+    pub exhaustion_threshold: f64,
 }
 
 impl LintSettings {
@@ -142,8 +157,24 @@ impl LintSettings {
                 config.service_cidrs,
             ),
         };
+        if !(0.0..=100.0).contains(&args.exhaustion_threshold) {
+            return Err(SettingsError::BadThreshold(args.exhaustion_threshold));
+        }
+        let cluster_source = match (args.cluster, args.cluster_dump) {
+            (_, Some(path)) => ClusterSource::Dump(path),
+            (true, None) => ClusterSource::Live(args.connect),
+            (false, None) => ClusterSource::None,
+        };
+        // Without a cluster, no PATH means the working directory; with one, only the cluster.
+        let paths = if args.paths.is_empty() && matches!(cluster_source, ClusterSource::None) {
+            vec![".".to_owned()]
+        } else {
+            args.paths
+        };
         Ok(Self {
-            paths: args.paths,
+            paths,
+            cluster_source,
+            exhaustion_threshold: args.exhaustion_threshold,
             output: args.output,
             fail_on,
             selected,

@@ -5,7 +5,10 @@
 //!   Calico never gets an error).
 //!
 //! A `# calico-version: X.Y` header line runs the fixture against that release; `# args: --nodes 300`
-//! header lines add those words to the command line.
+//! header lines add those words to the command line. The live rules' fixtures are recorded
+//! cluster states: `# cluster-dump: live-state.yaml` lints the fixture (manifests) against the
+//! state in that file of the directory, `# cluster-dump: self` lints the fixture as the state
+//! itself, with no manifests; their expected positions name the `cluster:` source.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeSet;
@@ -21,14 +24,33 @@ use kubectl_ippool::settings::LintSettings;
 use kubectl_ippool::source::SourceMap;
 
 fn lint_fixture(path: &Path, extra: &[&str]) -> Outcome {
-    let mut args = vec!["kubectl-ippool", "lint", path.to_str().unwrap()];
+    let text = fs::read_to_string(path).unwrap_or_default();
+    let dump = header_values(&text, "cluster-dump:").first().map(|value| match *value {
+        "self" => path.to_path_buf(),
+        other => path.with_file_name(other),
+    });
+    let mut args = vec!["kubectl-ippool", "lint"];
+    let dump_text = dump.as_ref().map(|d| d.to_str().unwrap().to_owned());
+    match &dump_text {
+        Some(dump) => {
+            args.extend(["--cluster-dump", dump.as_str()]);
+            if !header_values(&text, "cluster-dump:").contains(&"self") {
+                args.push(path.to_str().unwrap());
+            }
+        }
+        None => args.push(path.to_str().unwrap()),
+    }
     args.extend_from_slice(extra);
     let cli = Cli::try_parse_from(args).unwrap();
     let Command::Lint(lint_args) = cli.command else {
         unreachable!()
     };
     let settings = LintSettings::resolve(lint_args).unwrap();
-    lint::run(&settings, &mut std::io::empty()).unwrap()
+    let cluster = match &dump {
+        Some(dump) => kubectl_ippool::live::dump::cluster_objects(dump).unwrap(),
+        None => Vec::new(),
+    };
+    lint::run_with_cluster(&settings, &mut std::io::empty(), &cluster).unwrap()
 }
 
 fn header_values<'a>(text: &'a str, key: &str) -> Vec<&'a str> {
@@ -47,7 +69,12 @@ fn positions(outcome: &Outcome, code: &str, sources: &SourceMap) -> BTreeSet<Str
         .map(|f| {
             let loc = f.location.loc.expect("fixture findings have a location");
             let pos = report::position(sources, &loc).unwrap();
-            format!("{} {}:{}", f.code, pos.start.line, pos.start.column)
+            let name = &sources.get(loc.source).unwrap().name;
+            if name.starts_with("cluster:") {
+                format!("{} {name} {}:{}", f.code, pos.start.line, pos.start.column)
+            } else {
+                format!("{} {}:{}", f.code, pos.start.line, pos.start.column)
+            }
         })
         .collect()
 }
@@ -208,9 +235,27 @@ fn documentation_examples_behave_as_documented() {
         if let Some(version) = version.first() {
             extra.extend(["--calico-version", *version]);
         }
-        for (index, block) in blocks.iter().take(2).enumerate() {
+        // A drift rule's example starts with the live state, then the manifests; a live
+        // health rule's examples are live states themselves.
+        let drift = rule.code.starts_with("IPP4");
+        let health = rule.code.starts_with("IPP5");
+        let live_state = dir.path().join(format!("{}-live.yaml", rule.code));
+        let examples: Vec<&str> = if drift {
+            fs::write(&live_state, blocks[0]).unwrap();
+            blocks[1..].to_vec()
+        } else {
+            blocks.clone()
+        };
+        for (index, block) in examples.iter().take(2).enumerate() {
             let path = dir.path().join(format!("{}-{index}.yaml", rule.code));
-            fs::write(&path, block).unwrap();
+            let header = if drift {
+                format!("# cluster-dump: {}\n", live_state.file_name().unwrap().to_str().unwrap())
+            } else if health {
+                "# cluster-dump: self\n".to_owned()
+            } else {
+                String::new()
+            };
+            fs::write(&path, format!("{header}{block}")).unwrap();
             let outcome = lint_fixture(&path, &extra);
             let fired = outcome.findings.iter().any(|f| f.code == rule.code);
             if index == 0 {

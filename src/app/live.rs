@@ -14,7 +14,8 @@ use crate::cli::{
 };
 use crate::live::apply::with_retries;
 use crate::live::calico::{
-    self, CalicoApi, IPAM_BLOCKS, IPAM_CONFIGS, NAMESPACES, NODES, PODS, Target, WORKLOADS,
+    self, BLOCK_AFFINITIES, CalicoApi, IPAM_BLOCKS, IPAM_CONFIGS, NAMESPACES, NODES, PODS, Target,
+    WORKLOADS,
 };
 use crate::live::client::{Connection, LiveError, Resource};
 use crate::live::inspect::{self, NodeLabels};
@@ -25,6 +26,7 @@ use crate::manifest::emit;
 use crate::model::cidr::Family;
 use crate::model::pool::Pool;
 use crate::report::{Finding, Severity, human, pools as pools_report};
+use crate::settings::ClusterSource;
 use crate::source::SourceMap;
 
 pub(super) const EXIT_OK: i32 = 0;
@@ -88,15 +90,41 @@ fn annotated_objects(connection: &Connection) -> Result<Vec<Value>, LiveError> {
     Ok(objects)
 }
 
-/// ReplicaSets of Deployments and Jobs of CronJobs repeat their owner's template.
-fn owned_by_workload(object: &Value) -> bool {
-    object["metadata"]["ownerReferences"]
-        .as_array()
-        .is_some_and(|owners| {
-            owners
-                .iter()
-                .any(|o| o["kind"] == "Deployment" || o["kind"] == "CronJob")
-        })
+use crate::live::snapshot::owned_by_workload;
+
+/// The types `lint --cluster` reads, one paginated list each: the request count does not grow
+/// with the cluster, only the pages of each list do.
+fn cluster_types(api: &CalicoApi) -> Vec<Resource> {
+    let mut types = vec![
+        api.pools,
+        IPAM_BLOCKS,
+        BLOCK_AFFINITIES,
+        IPAM_CONFIGS,
+        NODES,
+        NAMESPACES,
+        PODS,
+    ];
+    types.extend(WORKLOADS.iter().map(|(resource, _)| *resource));
+    types
+}
+
+/// What `lint --cluster` (or `--cluster-dump`) lints besides the manifests.
+pub(super) fn cluster_state(source: &ClusterSource) -> Result<Vec<Value>, Failure> {
+    match source {
+        ClusterSource::None => Ok(Vec::new()),
+        ClusterSource::Dump(path) => crate::live::dump::cluster_objects(path)
+            .map_err(|message| Failure::Live(LiveError::Config(message))),
+        ClusterSource::Live(args) => {
+            let connection = Connection::open_with(args, None).map_err(Failure::Live)?;
+            let api = calico::discover(&connection).map_err(Failure::Live)?;
+            let mut objects = Vec::new();
+            for resource in cluster_types(&api) {
+                let listed = connection.list(&resource, None).map_err(Failure::Live)?;
+                objects.extend(listed.iter().map(|object| normalized(&resource, object)));
+            }
+            Ok(snapshot::cluster_objects(objects))
+        }
+    }
 }
 
 fn print_findings(io: &mut Io<'_>, findings: &[Finding], sources: &SourceMap) {

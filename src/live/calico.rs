@@ -50,6 +50,7 @@ pub const JOBS: Resource = batch("jobs", "Job");
 pub const CRONJOBS: Resource = batch("cronjobs", "CronJob");
 
 pub const IPAM_BLOCKS: Resource = crd_v1("ipamblocks", "IPAMBlock");
+pub const BLOCK_AFFINITIES: Resource = crd_v1("blockaffinities", "BlockAffinity");
 pub const IPAM_CONFIGS: Resource = crd_v1("ipamconfigs", "IPAMConfig");
 pub const POOLS_CRD_V1: Resource = crd_v1("ippools", "IPPool");
 pub const POOLS_V3: Resource = Resource {

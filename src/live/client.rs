@@ -9,7 +9,7 @@ use std::time::Duration;
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use serde_json::Value;
 
-use crate::cli::ConnectArgs;
+use crate::cli::{ClusterArgs, ConnectArgs};
 
 /// Objects per list page, as kubectl's `--chunk-size` default.
 pub const PAGE_SIZE: usize = 500;
@@ -192,6 +192,11 @@ impl Connection {
     /// else `~/.kube/config`, else the pod's service account; `--context` and `--user` pick
     /// within the kubeconfig. Nothing is sent yet.
     pub fn open(args: &ConnectArgs) -> Result<Self, LiveError> {
+        Self::open_with(&args.cluster, args.namespace.clone())
+    }
+
+    /// [`Connection::open`] with the namespace given apart.
+    pub fn open_with(args: &ClusterArgs, namespace: Option<String>) -> Result<Self, LiveError> {
         let timeout = parse_duration(&args.request_timeout)?;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -214,10 +219,7 @@ impl Connection {
             .to_string()
             .trim_end_matches('/')
             .to_owned();
-        let namespace = args
-            .namespace
-            .clone()
-            .unwrap_or_else(|| config.default_namespace.clone());
+        let namespace = namespace.unwrap_or_else(|| config.default_namespace.clone());
         // The client's connection pool lives on this runtime.
         let _guard = runtime.enter();
         let client = kube::Client::try_from(config).map_err(|error| LiveError::Tls {

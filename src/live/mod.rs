@@ -8,6 +8,7 @@
 pub mod apply;
 pub mod calico;
 pub mod client;
+pub mod dump;
 pub mod inspect;
 pub mod plan;
 pub mod snapshot;

@@ -11,7 +11,7 @@ use crate::model::inventory::Inventory;
 use crate::source::{SourceFile, SourceId, SourceMap};
 
 /// The prefix of sources read from the cluster.
-pub const CLUSTER: &str = "cluster";
+pub const CLUSTER: &str = crate::manifest::emit::CLUSTER_SOURCE;
 /// The prefix of sources that show what a command is about to write.
 pub const PROPOSED: &str = "proposed";
 
@@ -21,15 +21,7 @@ pub struct Snapshot {
     pub inventory: Inventory,
 }
 
-/// `Kind/name` or `Kind/namespace/name`, as findings name objects.
-pub fn object_ref(object: &Value) -> String {
-    let kind = object["kind"].as_str().unwrap_or("object");
-    let name = object["metadata"]["name"].as_str().unwrap_or_default();
-    match object["metadata"]["namespace"].as_str() {
-        Some(namespace) if !namespace.is_empty() => format!("{kind}/{namespace}/{name}"),
-        _ => format!("{kind}/{name}"),
-    }
-}
+pub use crate::manifest::emit::object_ref;
 
 /// The object as the cluster sent it, made self-describing (list items carry no apiVersion or
 /// kind) and without what only the API server's bookkeeping needs.
@@ -60,6 +52,137 @@ impl Snapshot {
         let loaded = manifest::load_text(&name, &text, id, false, &mut NoExtras);
         self.inventory.merge(loaded.inventory);
         id
+    }
+}
+
+/// What `lint --cluster` keeps of the objects a cluster (or a dump of one) holds: pools, IPAM
+/// objects and IPAMConfig whole; of Nodes, Namespaces and Pods what the rules read (labels,
+/// Calico's annotations, node, addresses, pod capacity); workloads only when their pod template
+/// carries a Calico annotation and no other workload owns them. The same outline for a live
+/// read and a dump, so both render to the same sources.
+pub fn cluster_objects(objects: impl IntoIterator<Item = Value>) -> Vec<Value> {
+    let mut kept = Vec::new();
+    for mut object in objects {
+        if let Some(Value::Object(metadata)) = object.get_mut("metadata") {
+            metadata.remove("managedFields");
+        }
+        let kind = object["kind"].as_str().unwrap_or_default().to_owned();
+        let outline = match kind.as_str() {
+            "IPPool" | "IPAMBlock" | "BlockAffinity" | "IPAMConfig" | "IPAMConfiguration" => {
+                Some(object)
+            }
+            "Node" => Some(serde_json::json!({
+                "apiVersion": object["apiVersion"],
+                "kind": "Node",
+                "metadata": {
+                    "name": object["metadata"]["name"],
+                    "labels": object["metadata"]["labels"],
+                },
+                "status": {
+                    "allocatable": {"pods": object["status"]["allocatable"]["pods"]},
+                    "capacity": {"pods": object["status"]["capacity"]["pods"]},
+                },
+            })),
+            "Namespace" => Some(serde_json::json!({
+                "apiVersion": object["apiVersion"],
+                "kind": "Namespace",
+                "metadata": {
+                    "name": object["metadata"]["name"],
+                    "labels": object["metadata"]["labels"],
+                    "annotations": calico_annotations(&object["metadata"]["annotations"]),
+                },
+            })),
+            "Pod" => Some(pod_outline(&object)),
+            _ => crate::live::calico::WORKLOADS
+                .iter()
+                .find(|(resource, _)| resource.kind == kind)
+                .filter(|(_, template)| {
+                    has_cni_annotation(&object, template) && !owned_by_workload(&object)
+                })
+                .map(|(_, template)| workload_outline(&object, template)),
+        };
+        if let Some(outline) = outline {
+            kept.push(without_nulls(outline));
+        }
+    }
+    kept
+}
+
+/// ReplicaSets of Deployments and Jobs of CronJobs repeat their owner's template.
+pub fn owned_by_workload(object: &Value) -> bool {
+    object["metadata"]["ownerReferences"]
+        .as_array()
+        .is_some_and(|owners| {
+            owners
+                .iter()
+                .any(|o| o["kind"] == "Deployment" || o["kind"] == "CronJob")
+        })
+}
+
+/// The annotations a rule may read: Calico's (and near misses of them) and our suppressions.
+fn calico_annotations(annotations: &Value) -> Value {
+    let Some(annotations) = annotations.as_object() else {
+        return Value::Null;
+    };
+    let kept: serde_json::Map<String, Value> = annotations
+        .iter()
+        .filter(|(key, _)| {
+            let lower = key.to_ascii_lowercase();
+            lower.contains("calico") || lower.starts_with("ippool.lint/")
+        })
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect();
+    if kept.is_empty() {
+        Value::Null
+    } else {
+        Value::Object(kept)
+    }
+}
+
+fn pod_outline(pod: &Value) -> Value {
+    let owners: Vec<Value> = pod["metadata"]["ownerReferences"]
+        .as_array()
+        .map(|owners| {
+            owners
+                .iter()
+                .map(|o| serde_json::json!({"kind": o["kind"], "name": o["name"]}))
+                .collect()
+        })
+        .unwrap_or_default();
+    serde_json::json!({
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {
+            "name": pod["metadata"]["name"],
+            "namespace": pod["metadata"]["namespace"],
+            "annotations": calico_annotations(&pod["metadata"]["annotations"]),
+            "ownerReferences": if owners.is_empty() { Value::Null } else { Value::Array(owners) },
+        },
+        "spec": {
+            "nodeName": pod["spec"]["nodeName"],
+            "hostNetwork": pod["spec"]["hostNetwork"],
+        },
+        "status": {
+            "phase": pod["status"]["phase"],
+            "podIP": pod["status"]["podIP"],
+            "podIPs": pod["status"]["podIPs"],
+        },
+    })
+}
+
+/// Drops null members (and maps left empty), as the API server leaves out unset fields.
+fn without_nulls(value: Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(key, value)| (key, without_nulls(value)))
+                .filter(|(_, value)| {
+                    !value.is_null() && !value.as_object().is_some_and(serde_json::Map::is_empty)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(without_nulls).collect()),
+        other => other,
     }
 }
 

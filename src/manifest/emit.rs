@@ -12,6 +12,19 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
+/// The prefix of the sources live objects are rendered into: `cluster:IPPool/extra-ippool`.
+pub const CLUSTER_SOURCE: &str = "cluster";
+
+/// `Kind/name` or `Kind/namespace/name`, as findings name objects.
+pub fn object_ref(object: &Value) -> String {
+    let kind = object["kind"].as_str().unwrap_or("object");
+    let name = object["metadata"]["name"].as_str().unwrap_or_default();
+    match object["metadata"]["namespace"].as_str() {
+        Some(namespace) if !namespace.is_empty() => format!("{kind}/{namespace}/{name}"),
+        _ => format!("{kind}/{name}"),
+    }
+}
+
 /// The YAML text of `value`, ending with a newline.
 pub fn to_yaml(value: &Value) -> String {
     let mut out = String::new();

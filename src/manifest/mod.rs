@@ -9,6 +9,7 @@ pub mod cluster_facts;
 pub mod discover;
 pub mod emit;
 pub mod extract;
+pub mod ipam_facts;
 pub mod kustomize;
 pub mod leniency;
 pub mod metadata_facts;
@@ -200,6 +201,7 @@ pub fn load_text(
                 loaded.inventory.pools.push(pool);
             }
             cluster_facts::read(&reader, object, &mut loaded.inventory);
+            ipam_facts::read(&reader, object, &mut loaded.inventory);
             metadata_facts::read(&reader, object, &mut loaded.inventory);
             annotation_sites::read(&reader, object, &mut loaded.inventory);
             pool_sources::read_object(&reader, object, &mut loaded.inventory);

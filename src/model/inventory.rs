@@ -3,6 +3,7 @@
 
 use super::annotations::AnnotationSite;
 use super::cluster::{CidrFact, NamespaceFact, NodeFact, Setting};
+use super::ipam::IpamFacts;
 use super::pool::Pool;
 use super::sources::SourceFacts;
 
@@ -26,6 +27,8 @@ pub struct Inventory {
     pub strict_affinity: Vec<Setting<bool>>,
     /// Raw values of the non-IPPool pool sources, for IPP301/IPP302.
     pub sources: SourceFacts,
+    /// IPAM blocks, affinities and pod addresses: a live cluster's, or a recorded dump's.
+    pub ipam: IpamFacts,
 }
 
 impl Inventory {
@@ -43,6 +46,7 @@ impl Inventory {
             max_blocks_per_host,
             strict_affinity,
             sources,
+            ipam,
         } = self;
         pools.is_empty()
             && nodes.is_empty()
@@ -55,6 +59,7 @@ impl Inventory {
             && max_blocks_per_host.is_empty()
             && strict_affinity.is_empty()
             && sources.is_empty()
+            && ipam.is_empty()
     }
 
     pub fn merge(&mut self, other: Inventory) {
@@ -70,6 +75,7 @@ impl Inventory {
             max_blocks_per_host,
             strict_affinity,
             sources,
+            ipam,
         } = other;
         self.pools.extend(pools);
         self.nodes.extend(nodes);
@@ -82,5 +88,6 @@ impl Inventory {
         self.max_blocks_per_host.extend(max_blocks_per_host);
         self.strict_affinity.extend(strict_affinity);
         self.sources.merge(sources);
+        self.ipam.merge(ipam);
     }
 }

@@ -6,6 +6,7 @@ pub mod capacity;
 pub mod cidr;
 pub mod cluster;
 pub mod inventory;
+pub mod ipam;
 pub mod metadata;
 pub mod overlap;
 pub mod pool;

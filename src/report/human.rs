@@ -62,7 +62,13 @@ pub fn render_findings(
 }
 
 pub fn summary_line(summary: &Summary) -> String {
-    let files = plural(summary.files, "file");
+    let mut files = plural(summary.files, "file");
+    if summary.cluster_objects > 0 {
+        files = format!(
+            "{files} and {} from the cluster",
+            plural(summary.cluster_objects, "object")
+        );
+    }
     let context = format!(
         "{files} ({}, {})",
         plural(summary.documents, "document"),

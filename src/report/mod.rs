@@ -157,11 +157,19 @@ impl Finding {
     }
 }
 
+fn is_zero(count: &usize) -> bool {
+    *count == 0
+}
+
 /// Counts that every format reports (CONTRACT §4 `summary`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
     pub files: usize,
     pub documents: usize,
+    /// Live objects read with `lint --cluster` (or from `--cluster-dump`); left out of JSON
+    /// when none.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub cluster_objects: usize,
     pub pools: usize,
     pub errors: usize,
     pub warnings: usize,

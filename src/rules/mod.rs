@@ -42,6 +42,18 @@ mod prelude {
 }
 
 pub mod allowed_uses;
+pub mod unrecorded_pod_address;
+pub mod stale_affinity;
+pub mod pool_nearly_exhausted;
+pub mod pod_address_outside_pools;
+pub mod overlaps_live_pool;
+pub mod orphaned_block;
+pub mod node_at_block_limit;
+mod live_state;
+pub mod leftover_blocks_conflict;
+pub mod leaked_allocation;
+pub mod immutable_field_changed;
+pub mod block_size_omitted;
 pub mod ambiguous_default_pools;
 pub mod annotation_cidr_not_a_pool;
 pub mod annotation_family_mismatch;
@@ -84,6 +96,9 @@ pub mod unknown_pool;
 pub mod unused_suppression;
 pub mod wrong_field_type;
 
+/// `--exhaustion-threshold` default, percent.
+pub const DEFAULT_EXHAUSTION_THRESHOLD: f64 = 90.0;
+
 static NO_CLUSTER_OPTIONS: ClusterOptions = ClusterOptions::NONE;
 
 /// What a check may read.
@@ -94,6 +109,12 @@ pub struct Context<'a> {
     /// The inventory is a live cluster's state (or what a live command is about to make it):
     /// messages speak of "the cluster" where they would speak of "the inputs".
     pub live: bool,
+    /// `lint --cluster`: sources from this id on are the cluster's live objects.
+    pub live_from: Option<crate::source::SourceId>,
+    /// `lint --cluster`: the live objects that a manifest redefines, as they are in the cluster.
+    pub replaced: Option<&'a Inventory>,
+    /// Percent of a pool in use from which IPP503 reports it.
+    pub exhaustion_threshold: f64,
 }
 
 impl<'a> Context<'a> {
@@ -104,6 +125,9 @@ impl<'a> Context<'a> {
             calico,
             cluster: &NO_CLUSTER_OPTIONS,
             live: false,
+            live_from: None,
+            replaced: None,
+            exhaustion_threshold: DEFAULT_EXHAUSTION_THRESHOLD,
         }
     }
 
@@ -113,6 +137,27 @@ impl<'a> Context<'a> {
             live: true,
             ..Self::new(inventory, calico)
         }
+    }
+
+    /// Whether a location is in a live object (`lint --cluster`).
+    pub fn is_live(&self, loc: crate::source::Loc) -> bool {
+        self.live_from.is_some_and(|first| loc.source >= first)
+    }
+
+    /// Whether the inventory holds a cluster's whole state, read live: the IPAM health rules,
+    /// which also judge what is missing (a pod that no longer exists), run only then.
+    pub fn has_cluster_state(&self) -> bool {
+        self.live_from.is_some()
+    }
+
+    /// The cluster's pools as they are now: the live pools no manifest redefines, and the live
+    /// versions of those it does.
+    pub fn live_pools(&self) -> impl Iterator<Item = &'a crate::model::pool::Pool> + use<'a, '_> {
+        self.inventory
+            .pools
+            .iter()
+            .filter(|pool| self.is_live(pool.anchor))
+            .chain(self.replaced.into_iter().flat_map(|r| r.pools.iter()))
     }
 
     /// Pools from every source.
@@ -294,6 +339,17 @@ pub static RULES: &[&Rule] = &[
     &annotation_on_wrong_object::RULE,
     &invalid_calico_node_env::RULE,
     &invalid_installation_pool::RULE,
+    &immutable_field_changed::RULE,
+    &block_size_omitted::RULE,
+    &overlaps_live_pool::RULE,
+    &leftover_blocks_conflict::RULE,
+    &pod_address_outside_pools::RULE,
+    &node_at_block_limit::RULE,
+    &pool_nearly_exhausted::RULE,
+    &orphaned_block::RULE,
+    &stale_affinity::RULE,
+    &leaked_allocation::RULE,
+    &unrecorded_pod_address::RULE,
     &unused_suppression::RULE,
 ];
 

@@ -106,6 +106,16 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         }
         _ => true,
     });
+    // With `lint --cluster`, a manifest pool against a live one is IPP403's: only pools of one
+    // side are compared here.
+    let (live, declared): (Vec<Candidate<'_>>, Vec<Candidate<'_>>) =
+        candidates.into_iter().partition(|c| ctx.is_live(c.loc));
+    for side in [declared, live] {
+        report_overlaps(&side, out);
+    }
+}
+
+fn report_overlaps(candidates: &[Candidate<'_>], out: &mut Vec<Finding>) {
     let nets: Vec<IpNet> = candidates.iter().map(|c| c.net).collect();
     // One finding per pool that overlaps an earlier one, naming the first it overlaps: n copies
     // of a CIDR make n findings, not n²/2.

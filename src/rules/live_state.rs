@@ -1,0 +1,88 @@
+//! What the live IPAM health rules (IPP5xx) share: the cluster's own objects, apart from what
+//! the manifests declare, and the lookups they all need.
+
+use std::collections::{HashMap, HashSet};
+use std::net::IpAddr;
+
+use ipnet::IpNet;
+
+use super::Context;
+use crate::model::ipam::{BlockFact, PodFact};
+use crate::model::pool::Pool;
+
+pub(crate) struct LiveState<'a> {
+    /// Live pools with a CIDR, in name order (Calico's order).
+    pub pools: Vec<(&'a Pool, IpNet)>,
+    pub blocks: Vec<&'a BlockFact>,
+    pub pods: Vec<&'a PodFact>,
+    /// Pods by namespace and name.
+    pub pods_by_name: HashMap<(&'a str, &'a str), &'a PodFact>,
+    /// Names of the live Nodes.
+    pub nodes: HashSet<&'a str>,
+}
+
+impl<'a> LiveState<'a> {
+    /// The live state, when the run has one (`lint --cluster`, `--cluster-dump`).
+    pub fn of(ctx: &Context<'a>) -> Option<LiveState<'a>> {
+        if !ctx.has_cluster_state() {
+            return None;
+        }
+        let ipam = &ctx.inventory.ipam;
+        let mut pools: Vec<(&Pool, IpNet)> = ctx
+            .live_pools()
+            .filter_map(|pool| Some((pool, pool.cidr_net()?.trunc())))
+            .collect();
+        pools.sort_by(|a, b| a.0.name.value().cmp(&b.0.name.value()));
+        let pods: Vec<&PodFact> = ipam.pods.iter().filter(|p| ctx.is_live(p.loc)).collect();
+        let pods_by_name = pods
+            .iter()
+            .map(|pod| ((pod.namespace.as_str(), pod.name.as_str()), *pod))
+            .collect();
+        let replaced_nodes = ctx.replaced.into_iter().flat_map(|r| r.nodes.iter());
+        let nodes = ctx
+            .inventory
+            .nodes
+            .iter()
+            .filter(|node| ctx.is_live(node.loc))
+            .chain(replaced_nodes)
+            .map(|node| node.name.as_str())
+            .collect();
+        Some(LiveState {
+            pools,
+            blocks: ipam
+                .blocks
+                .iter()
+                .filter(|b| ctx.is_live(b.cidr.loc))
+                .collect(),
+            pods,
+            pods_by_name,
+            nodes,
+        })
+    }
+
+    /// The first pool, in name order, whose CIDR holds the address.
+    pub fn pool_holding(&self, address: IpAddr) -> Option<&'a Pool> {
+        self.pools
+            .iter()
+            .find(|(_, net)| net.contains(&address))
+            .map(|(pool, _)| *pool)
+    }
+
+    /// The pool a block belongs to as `calicoctl ipam show` decides: the first, in name order,
+    /// whose CIDR overlaps it.
+    pub fn pool_of_block(&self, block: &BlockFact) -> Option<&'a Pool> {
+        self.pools
+            .iter()
+            .find(|(_, net)| crate::model::cidr::overlaps(net, &block.cidr.value))
+            .map(|(pool, _)| *pool)
+    }
+}
+
+/// Pods that hold their address from IPAM: not on the host's network, not finished.
+pub(crate) fn uses_pod_network(pod: &PodFact) -> bool {
+    !pod.host_network && !matches!(pod.phase.as_deref(), Some("Succeeded" | "Failed"))
+}
+
+pub(crate) fn plural(count: u128, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
+}

@@ -1,0 +1,323 @@
+//! `lint --cluster` end to end: the real binary against the fake API server (tests/support),
+//! through a real kubeconfig. What it reports on the live state, what it reports on manifests
+//! against it, and what it asks the server (one list per type, whatever the cluster's size).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use assert_cmd::Command;
+use serde_json::{Value, json};
+use support::fake_api::FakeApi;
+use support::{block, node, pod, pool};
+
+fn ippool(api: &FakeApi) -> Command {
+    let mut cmd = Command::cargo_bin("kubectl-ippool").unwrap();
+    cmd.env("KUBECONFIG", api.kubeconfig())
+        .env("HOME", api.dir())
+        .env("NO_COLOR", "1")
+        .env_remove("KUBERNETES_SERVICE_HOST")
+        .current_dir(api.dir());
+    cmd
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(api: &FakeApi, args: &[&str]) -> Run {
+    let output = ippool(api).args(args).output().unwrap();
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+fn json_run(api: &FakeApi, args: &[&str]) -> (i32, Value) {
+    let out = run(api, args);
+    let report = serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", out.stdout, out.stderr));
+    (out.code, report)
+}
+
+fn with_code<'r>(report: &'r Value, code: &str) -> Vec<&'r Value> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == code)
+        .collect()
+}
+
+/// A pod with its addresses allocated in `block` (`ordinal` of it), as Calico records it.
+fn allocated_block(cidr: &str, node: &str, owners: &[(usize, &str, &str)]) -> Value {
+    let mut object = block(cidr, node, 0);
+    let spec = &mut object["spec"];
+    let size = spec["allocations"].as_array().unwrap().len();
+    let mut allocations = vec![Value::Null; size];
+    let mut attributes = Vec::new();
+    for (index, (ordinal, namespace, name)) in owners.iter().enumerate() {
+        allocations[*ordinal] = json!(index);
+        attributes.push(json!({
+            "handle_id": format!("k8s-pod-network.{name}"),
+            "secondary": {"namespace": namespace, "pod": name, "node": node},
+        }));
+    }
+    let unallocated: Vec<usize> = (0..size).filter(|o| allocations[*o].is_null()).collect();
+    spec["allocations"] = Value::Array(allocations);
+    spec["unallocated"] = json!(unallocated);
+    spec["attributes"] = Value::Array(attributes);
+    object
+}
+
+#[test]
+fn two_overlapping_live_pools_are_shown_from_their_cluster_sources() {
+    let api = FakeApi::start();
+    api.insert(pool("default-ipv4-ippool", "10.244.0.0/16", json!({"blockSize": 26})));
+    api.insert(pool("extra-ippool", "10.244.128.0/20", json!({})));
+    let out = run(&api, &["lint", "--cluster", "--select", "IPP101"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("IPPool extra-ippool (10.244.128.0/20) overlaps IPPool default-ipv4-ippool"),
+        "{}",
+        out.stdout
+    );
+    // Both snippets, each from its own cluster source, under the cidr value.
+    assert!(out.stdout.contains("╭─[cluster:IPPool/extra-ippool:"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("╭─[cluster:IPPool/default-ipv4-ippool:"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("cidr: 10.244.128.0/20"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("in 0 files and 2 objects from the cluster (0 documents, 2 pools)"),
+        "{}",
+        out.stdout
+    );
+
+    let (code, report) = json_run(&api, &["lint", "--cluster", "-o", "json"]);
+    assert_eq!(code, 1);
+    let overlap = with_code(&report, "IPP101");
+    assert_eq!(overlap.len(), 1, "{report:#}");
+    let location = &overlap[0]["location"];
+    assert_eq!(location["path"], "cluster:IPPool/extra-ippool");
+    assert_eq!(location["object"], "IPPool/extra-ippool");
+    // The line the human report's snippet header names, where the cidr value is.
+    let header = format!(
+        "╭─[cluster:IPPool/extra-ippool:{}:{}]",
+        location["line"], location["column"]
+    );
+    assert!(out.stdout.contains(&header), "{header}\n{}", out.stdout);
+    assert_eq!(location["column"], 9);
+    assert_eq!(location["end_column"], 24);
+    let related = &overlap[0]["related"][0]["location"];
+    assert_eq!(related["path"], "cluster:IPPool/default-ipv4-ippool");
+    assert_eq!(related["object"], "IPPool/default-ipv4-ippool");
+    assert_eq!(report["summary"]["cluster_objects"], 2);
+}
+
+#[test]
+fn a_manifest_that_changes_a_live_block_size_is_reported_at_its_block_size() {
+    let api = FakeApi::start();
+    api.insert(pool("default-ipv4-ippool", "10.244.0.0/16", json!({"blockSize": 26})));
+    let manifests = api.dir().join("manifests");
+    std::fs::create_dir_all(&manifests).unwrap();
+    std::fs::write(
+        manifests.join("pool.yaml"),
+        "apiVersion: crd.projectcalico.org/v1\nkind: IPPool\nmetadata:\n  name: default-ipv4-ippool\nspec:\n  cidr: 10.244.0.0/16\n  blockSize: 24\n",
+    )
+    .unwrap();
+    let (code, report) = json_run(&api, &["lint", "--cluster", "manifests", "-o", "json"]);
+    assert_eq!(code, 1);
+    let changed = with_code(&report, "IPP401");
+    assert_eq!(changed.len(), 1, "{report:#}");
+    assert_eq!(
+        changed[0]["message"],
+        "IPPool default-ipv4-ippool changes blockSize from 26 (live) to 24: Calico refuses (\"IPPool BlockSize cannot be modified\")"
+    );
+    let location = &changed[0]["location"];
+    assert_eq!(location["path"], "manifests/pool.yaml");
+    assert_eq!((location["line"].as_u64(), location["column"].as_u64()), (Some(7), Some(14)));
+    let related = &changed[0]["related"][0];
+    assert_eq!(related["location"]["path"], "cluster:IPPool/default-ipv4-ippool");
+    assert_eq!(related["message"], "the live pool's blockSize");
+    // The live pool gives way to the manifest: it is not a second declaration of its name.
+    assert!(with_code(&report, "IPP102").is_empty(), "{report:#}");
+    assert!(with_code(&report, "IPP101").is_empty(), "{report:#}");
+}
+
+#[test]
+fn a_node_at_its_block_limit_a_pod_outside_every_pool_and_a_leak_are_reported_with_numbers() {
+    let api = FakeApi::start();
+    api.insert(pool("default-ipv4-ippool", "10.244.0.0/16", json!({"blockSize": 26})));
+    api.insert(json!({
+        "apiVersion": "crd.projectcalico.org/v1", "kind": "IPAMConfig",
+        "metadata": {"name": "default"}, "spec": {"maxBlocksPerHost": 2},
+    }));
+    api.insert(node("node-1", json!({})));
+    api.insert(pod("shop", "web-0", "10.244.0.1", "node-1"));
+    api.insert(pod("shop", "stray", "172.31.9.9", "node-1"));
+    api.insert(allocated_block(
+        "10.244.0.0/26",
+        "node-1",
+        &[(1, "shop", "web-0"), (2, "shop", "web-gone")],
+    ));
+    api.insert(block("10.244.0.64/26", "node-1", 64));
+    let (code, report) = json_run(&api, &["lint", "--cluster", "-o", "json", "--fail-on", "warning"]);
+    assert_eq!(code, 1);
+
+    let limit = with_code(&report, "IPP502");
+    assert_eq!(limit.len(), 1, "{report:#}");
+    assert_eq!(
+        limit[0]["message"],
+        "Node node-1 holds 2 affine blocks (128 addresses, 62 free) and maxBlocksPerHost is 2 (IPAMConfig maxBlocksPerHost): once they are used, new pods on it borrow addresses from other nodes' blocks, each a /32 route (Calico logs \"cannot allocate new block due to per host block limit\")"
+    );
+    assert_eq!(limit[0]["location"]["path"], "cluster:Node/node-1");
+
+    let outside = with_code(&report, "IPP501");
+    assert_eq!(outside.len(), 1, "{report:#}");
+    assert_eq!(
+        outside[0]["message"],
+        "Pod shop/stray has address 172.31.9.9, which is in no IPPool of the cluster"
+    );
+    assert_eq!(outside[0]["location"]["object"], "Pod/shop/stray");
+
+    let leaked = with_code(&report, "IPP506");
+    assert_eq!(leaked.len(), 1, "{report:#}");
+    assert_eq!(
+        leaked[0]["message"],
+        "IPAMBlock/10-244-0-0-26 holds 1 address (10.244.0.2) for Pod shop/web-gone, which no longer exists: leaked"
+    );
+    assert_eq!(leaked[0]["location"]["path"], "cluster:IPAMBlock/10-244-0-0-26");
+
+    // web-0 is recorded and exists: neither leaked nor unrecorded.
+    assert!(
+        !report.to_string().contains("Pod shop/web-0 uses"),
+        "{report:#}"
+    );
+}
+
+/// Requests that start a list (not the pages after the first).
+fn list_requests(api: &FakeApi) -> Vec<String> {
+    let mut paths: Vec<String> = api
+        .requests()
+        .iter()
+        .filter(|r| r.method == "GET" && !r.query.contains("continue="))
+        .map(|r| r.path.clone())
+        .collect();
+    paths.sort();
+    paths
+}
+
+fn seed_cluster(api: &FakeApi, nodes: usize, pods_per_node: usize) {
+    api.insert(pool("default-ipv4-ippool", "10.0.0.0/8", json!({"blockSize": 26})));
+    for n in 0..nodes {
+        let name = format!("node-{n}");
+        api.insert(node(&name, json!({"zone": "a"})));
+        let base = format!("10.{}.{}.0/26", n / 256, n % 256);
+        let owners: Vec<(usize, String)> = (0..pods_per_node)
+            .map(|p| (p, format!("pod-{n}-{p}")))
+            .collect();
+        let allocations: Vec<(usize, &str, &str)> = owners
+            .iter()
+            .map(|(o, name)| (*o, "apps", name.as_str()))
+            .collect();
+        api.insert(allocated_block(&base, &name, &allocations));
+        for (ordinal, pod_name) in &owners {
+            let ip = format!("10.{}.{}.{ordinal}", n / 256, n % 256);
+            api.insert(pod("apps", pod_name, &ip, &name));
+        }
+    }
+    api.clear_log();
+}
+
+#[test]
+fn the_number_of_list_requests_does_not_grow_with_the_cluster() {
+    let small = FakeApi::start();
+    seed_cluster(&small, 2, 2);
+    let out = run(&small, &["lint", "--cluster", "-o", "json"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let small_lists = list_requests(&small);
+
+    let large = FakeApi::start();
+    seed_cluster(&large, 40, 30);
+    let out = run(&large, &["lint", "--cluster", "-o", "json"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let large_lists = list_requests(&large);
+
+    assert_eq!(small_lists, large_lists);
+    // Discovery, then one list per type: pools, IPAM blocks, affinities, IPAMConfig, nodes,
+    // namespaces, pods and the six workload kinds.
+    assert_eq!(large_lists.len(), 14, "{large_lists:#?}");
+    // 1,200 pods come in pages of 500.
+    let pod_pages = large
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/api/v1/pods")
+        .count();
+    assert_eq!(pod_pages, 3);
+    assert!(large.writes().is_empty());
+}
+
+#[test]
+fn a_denied_list_names_what_was_denied_and_exits_2() {
+    let api = FakeApi::start();
+    api.insert(pool("default-ipv4-ippool", "10.244.0.0/16", json!({})));
+    api.deny("list", "pods");
+    let out = run(&api, &["lint", "--cluster"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("RBAC denied list on pods (core API group) in all namespaces"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+}
+
+#[test]
+fn a_dump_of_the_same_objects_gives_the_same_report() {
+    let api = FakeApi::start();
+    api.insert(pool("default-ipv4-ippool", "10.244.0.0/16", json!({"blockSize": 26})));
+    api.insert(pool("extra-ippool", "10.244.128.0/20", json!({})));
+    api.insert(node("node-1", json!({})));
+    api.insert(pod("shop", "stray", "172.31.9.9", "node-1"));
+    let live = run(&api, &["lint", "--cluster", "--fail-on", "never"]);
+    assert_eq!(live.code, 0, "{}", live.stderr);
+    // What `kubectl get … -o yaml` would have written, as one List.
+    let items: Vec<Value> = api.snapshot().into_values().collect();
+    let dump = api.dir().join("dump.json");
+    std::fs::write(
+        &dump,
+        serde_json::to_string(&json!({"apiVersion": "v1", "kind": "List", "items": items})).unwrap(),
+    )
+    .unwrap();
+    let recorded = run(
+        &api,
+        &["lint", "--cluster-dump", dump.to_str().unwrap(), "--fail-on", "never"],
+    );
+    assert_eq!(recorded.code, 0, "{}", recorded.stderr);
+    assert_eq!(live.stdout, recorded.stdout);
+    assert!(live.stdout.contains("IPP101"), "{}", live.stdout);
+    assert!(live.stdout.contains("IPP501"), "{}", live.stdout);
+}
+
+#[test]
+fn a_broken_dump_is_a_usage_error_naming_the_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let dump = dir.path().join("dump.yaml");
+    std::fs::write(&dump, "kind: List\nitems: [\n").unwrap();
+    let output = Command::cargo_bin("kubectl-ippool")
+        .unwrap()
+        .args(["lint", "--cluster-dump", dump.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("dump.yaml:"), "{stderr}");
+    assert!(stderr.contains("invalid YAML"), "{stderr}");
+}
