@@ -36,6 +36,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-ippool' -ScriptBlock {
             [CompletionResult]::new('patch', 'patch', [CompletionResultType]::ParameterValue, 'Change a pool''s mutable fields, checked by the lint rules before anything is sent')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the cluster''s pools with their usage (blocks, addresses in use)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one pool: effective spec, blocks per node, who names it, pods using it')
+            [CompletionResult]::new('which', 'which', [CompletionResultType]::ParameterValue, 'Explain which pools a new pod of a pod, namespace or workload draws from, step by step in Calico''s order, and the error Calico gives when none qualifies')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish or powershell)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -215,6 +216,22 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-ippool' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'kubectl-ippool;which' {
+            [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'The node the pod runs on, or would [default: a pod''s spec.nodeName]')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Answer from these manifests instead of the cluster (files or directories; repeatable)')
+            [CompletionResult]::new('--filename', '--filename', [CompletionResultType]::ParameterName, 'Answer from these manifests instead of the cluster (files or directories; repeatable)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Print the answer as JSON or YAML')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Print the answer as JSON or YAML')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file [default: $KUBECONFIG, several files merged as kubectl does, else ~/.kube/config; inside a pod, its service account]')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use [default: the current context]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The kubeconfig user to use [default: the context''s]')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long to wait for each request (e.g. 5s, 2m, 1h30m; 0 waits as long as it takes)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of namespaced objects [default: the context''s, else default]')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of namespaced objects [default: the context''s, else default]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'kubectl-ippool;completion' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -232,6 +249,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-ippool' -ScriptBlock {
             [CompletionResult]::new('patch', 'patch', [CompletionResultType]::ParameterValue, 'Change a pool''s mutable fields, checked by the lint rules before anything is sent')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the cluster''s pools with their usage (blocks, addresses in use)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one pool: effective spec, blocks per node, who names it, pods using it')
+            [CompletionResult]::new('which', 'which', [CompletionResultType]::ParameterValue, 'Explain which pools a new pod of a pod, namespace or workload draws from, step by step in Calico''s order, and the error Calico gives when none qualifies')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish or powershell)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -267,6 +285,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-ippool' -ScriptBlock {
             break
         }
         'kubectl-ippool;help;show' {
+            break
+        }
+        'kubectl-ippool;help;which' {
             break
         }
         'kubectl-ippool;help;completion' {

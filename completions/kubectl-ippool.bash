@@ -55,6 +55,9 @@ _kubectl__ippool() {
             kubectl__ippool,unassign)
                 cmd="kubectl__ippool__subcmd__unassign"
                 ;;
+            kubectl__ippool,which)
+                cmd="kubectl__ippool__subcmd__which"
+                ;;
             kubectl__ippool__subcmd__help,assign)
                 cmd="kubectl__ippool__subcmd__help__subcmd__assign"
                 ;;
@@ -94,6 +97,9 @@ _kubectl__ippool() {
             kubectl__ippool__subcmd__help,unassign)
                 cmd="kubectl__ippool__subcmd__help__subcmd__unassign"
                 ;;
+            kubectl__ippool__subcmd__help,which)
+                cmd="kubectl__ippool__subcmd__help__subcmd__which"
+                ;;
             *)
                 ;;
         esac
@@ -101,7 +107,7 @@ _kubectl__ippool() {
 
     case "${cmd}" in
         kubectl__ippool)
-            opts="-h -V --help --version lint rules explain plan assign unassign enable disable patch list show completion help"
+            opts="-h -V --help --version lint rules explain plan assign unassign enable disable patch list show which completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -293,7 +299,7 @@ _kubectl__ippool() {
             return 0
             ;;
         kubectl__ippool__subcmd__help)
-            opts="lint rules explain plan assign unassign enable disable patch list show completion help"
+            opts="lint rules explain plan assign unassign enable disable patch list show which completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -475,6 +481,20 @@ _kubectl__ippool() {
             return 0
             ;;
         kubectl__ippool__subcmd__help__subcmd__unassign)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__ippool__subcmd__help__subcmd__which)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -853,6 +873,64 @@ _kubectl__ippool() {
             case "${prev}" in
                 --dry-run)
                     COMPREPLY=($(compgen -W "none client server" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__ippool__subcmd__which)
+            opts="-f -o -n -h --node --filename --output --kubeconfig --context --user --request-timeout --namespace --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --node)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filename)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --output)

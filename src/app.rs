@@ -9,6 +9,7 @@ use clap::{CommandFactory, FromArgMatches};
 
 mod complete;
 mod live;
+mod which;
 
 use crate::cli::{Cli, ColorChoice, Command, ListFormat, OutputFormat, RulesArgs};
 use crate::lint;
@@ -93,6 +94,7 @@ pub fn run(args: Vec<OsString>, io: &mut Io<'_>) -> i32 {
         Command::Patch(args) => live::patch(args, io),
         Command::List(args) => live::list(args, io),
         Command::Show(args) => live::show(args, io),
+        Command::Which(args) => which::which(args, io),
     };
     match result {
         Ok(code) => code,

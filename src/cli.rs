@@ -62,6 +62,10 @@ pub enum Command {
     /// Show one pool: effective spec, blocks per node, who names it, pods using it
     #[command(after_help = LIVE_EXIT_CODES)]
     Show(ShowArgs),
+    /// Explain which pools a new pod of a pod, namespace or workload draws from, step by step in
+    /// Calico's order, and the error Calico gives when none qualifies
+    #[command(long_about = WHICH_ABOUT, after_help = WHICH_EXIT_CODES)]
+    Which(WhichArgs),
     /// Print a shell completion script (bash, zsh, fish or powershell)
     #[command(long_about = COMPLETION_ABOUT)]
     Completion {
@@ -70,6 +74,20 @@ pub enum Command {
         shell: CompletionShell,
     },
 }
+
+const WHICH_ABOUT: &str = "\
+Explain which pools a new pod there would draw from, in Calico's order: the pod's own
+cni.projectcalico.org/ipv4pools (or ipv6pools) annotation, or its workload's pod template's;
+else its namespace's; else every enabled pool of the family with assignmentMode Automatic whose
+nodeSelector matches the node, whose namespaceSelector matches the namespace and that allows
+Workload, in name order. Each step names the object and field it read. When no pool qualifies,
+the answer ends with the error Calico gives the pod and the change that fixes it.
+
+Reads the cluster, or with -f the manifests, and gives the same answer from the same objects.";
+
+const WHICH_EXIT_CODES: &str = "\
+Exit codes: 0 a pool qualifies for every family, 1 a new pod there would fail, 2 the object
+or the cluster could not be read.";
 
 const LIVE_EXIT_CODES: &str = "Exit codes: 0 done (or nothing to change); 2 refused, or the tool \
 could not do its job (cluster unreachable, permission denied, not found, conflict).";
@@ -207,7 +225,12 @@ pub struct LintArgs {
     pub cluster_dump: Option<std::path::PathBuf>,
 
     /// Percent of a pool's addresses (or blocks) in use from which it counts as nearly exhausted
-    #[arg(long, value_name = "PERCENT", default_value_t = 90.0, help_heading = "Cluster")]
+    #[arg(
+        long,
+        value_name = "PERCENT",
+        default_value_t = 90.0,
+        help_heading = "Cluster"
+    )]
     pub exhaustion_threshold: f64,
 
     #[command(flatten)]
@@ -404,6 +427,32 @@ pub struct PatchArgs {
     /// Refused: a pool's blockSize can never change (see `resize`)
     #[arg(long, value_name = "BITS", help_heading = "Fields")]
     pub block_size: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct WhichArgs {
+    /// pod, ns, deploy, sts, ds, rs, job or cronjob (also TYPE/NAME)
+    #[arg(value_name = "TYPE[/NAME]")]
+    pub target: String,
+
+    /// The object's name
+    #[arg(value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// The node the pod runs on, or would [default: a pod's spec.nodeName]
+    #[arg(long, value_name = "NODE")]
+    pub node: Option<String>,
+
+    /// Answer from these manifests instead of the cluster (files or directories; repeatable)
+    #[arg(short = 'f', long = "filename", value_name = "PATH")]
+    pub files: Vec<String>,
+
+    /// Print the answer as JSON or YAML
+    #[arg(short = 'o', long = "output", value_enum, value_name = "FORMAT")]
+    pub output: Option<ObjectFormat>,
+
+    #[command(flatten)]
+    pub connect: ConnectArgs,
 }
 
 #[derive(Debug, Args)]

@@ -157,17 +157,13 @@ pub fn run_with_cluster(
     if !live.is_empty() {
         let declared = declared_objects(&inventory);
         for object in live {
-            let reference = emit::object_ref(object);
-            let name = format!("{}:{reference}", emit::CLUSTER_SOURCE);
-            let id = sources.len() as SourceId;
-            let text = emit::to_yaml(object);
-            // Rendered by us, so it parses; a problem here would be ours, not the user's.
-            let loaded = manifest::load_text(&name, &text, id, false, &mut manifest::NoExtras);
-            sources.add(SourceFile::new(name, text));
-            if declared.contains(&reference) {
+            let loaded = load_live_object(&mut sources, object);
+            if declared.contains(&emit::object_ref(object)) {
                 // A manifest redefines the object, not what IPAM holds for it.
                 let mut live_inventory = loaded.inventory;
-                inventory.ipam.merge(std::mem::take(&mut live_inventory.ipam));
+                inventory
+                    .ipam
+                    .merge(std::mem::take(&mut live_inventory.ipam));
                 replaced.merge(live_inventory);
             } else {
                 inventory.merge(loaded.inventory);
@@ -212,6 +208,56 @@ pub fn run_with_cluster(
         problems,
         notes,
     })
+}
+
+/// Renders a live object into its `cluster:Kind/[namespace/]name` source, added to `sources`,
+/// and loads it like a file.
+fn load_live_object(sources: &mut SourceMap, object: &serde_json::Value) -> Loaded {
+    let name = format!("{}:{}", emit::CLUSTER_SOURCE, emit::object_ref(object));
+    let id = sources.len() as SourceId;
+    let text = emit::to_yaml(object);
+    // Rendered by us, so it parses; a problem here would be ours, not the user's.
+    let loaded = manifest::load_text(&name, &text, id, false, &mut manifest::NoExtras);
+    sources.add(SourceFile::new(name, text));
+    loaded
+}
+
+/// What `which` reads: the manifests under `paths` and the live objects, loaded into one
+/// inventory (no rule runs). Paths that cannot be read are returned as problems.
+pub fn load_inventory(
+    paths: &[String],
+    live: &[serde_json::Value],
+) -> Result<(SourceMap, Inventory, Vec<Problem>), DiscoverError> {
+    let filter = Filter::new(&[], &[])?;
+    let discovered = discover::discover(paths, &filter)?;
+    let mut problems = discovered.problems;
+    let mut sources = SourceMap::default();
+    let mut inventory = Inventory::default();
+    for input in &discovered.inputs {
+        let Input::File { display, path } = input else {
+            continue;
+        };
+        let id = sources.len() as SourceId;
+        match read_limited(path) {
+            Ok(bytes) => {
+                let (file, result) = load(display, id, bytes, false, true);
+                sources.add(file);
+                inventory.merge(result.loaded.inventory);
+            }
+            Err(error) => {
+                sources.add(SourceFile::new(display.clone(), ""));
+                problems.push(Problem {
+                    path: display.clone(),
+                    message: error.to_string(),
+                });
+            }
+        }
+    }
+    manifest::pool_sources::resolve(&mut inventory);
+    for object in live {
+        inventory.merge(load_live_object(&mut sources, object).inventory);
+    }
+    Ok((sources, inventory, problems))
 }
 
 /// The objects the manifests declare, named as [`emit::object_ref`] names live ones: the

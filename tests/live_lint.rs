@@ -75,7 +75,11 @@ fn allocated_block(cidr: &str, node: &str, owners: &[(usize, &str, &str)]) -> Va
 #[test]
 fn two_overlapping_live_pools_are_shown_from_their_cluster_sources() {
     let api = FakeApi::start();
-    api.insert(pool("default-ipv4-ippool", "10.244.0.0/16", json!({"blockSize": 26})));
+    api.insert(pool(
+        "default-ipv4-ippool",
+        "10.244.0.0/16",
+        json!({"blockSize": 26}),
+    ));
     api.insert(pool("extra-ippool", "10.244.128.0/20", json!({})));
     let out = run(&api, &["lint", "--cluster", "--select", "IPP101"]);
     assert_eq!(out.code, 1, "{}", out.stderr);
@@ -86,13 +90,22 @@ fn two_overlapping_live_pools_are_shown_from_their_cluster_sources() {
         out.stdout
     );
     // Both snippets, each from its own cluster source, under the cidr value.
-    assert!(out.stdout.contains("╭─[cluster:IPPool/extra-ippool:"), "{}", out.stdout);
     assert!(
-        out.stdout.contains("╭─[cluster:IPPool/default-ipv4-ippool:"),
+        out.stdout.contains("╭─[cluster:IPPool/extra-ippool:"),
         "{}",
         out.stdout
     );
-    assert!(out.stdout.contains("cidr: 10.244.128.0/20"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("╭─[cluster:IPPool/default-ipv4-ippool:"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("cidr: 10.244.128.0/20"),
+        "{}",
+        out.stdout
+    );
     assert!(
         out.stdout
             .contains("in 0 files and 2 objects from the cluster (0 documents, 2 pools)"),
@@ -124,7 +137,11 @@ fn two_overlapping_live_pools_are_shown_from_their_cluster_sources() {
 #[test]
 fn a_manifest_that_changes_a_live_block_size_is_reported_at_its_block_size() {
     let api = FakeApi::start();
-    api.insert(pool("default-ipv4-ippool", "10.244.0.0/16", json!({"blockSize": 26})));
+    api.insert(pool(
+        "default-ipv4-ippool",
+        "10.244.0.0/16",
+        json!({"blockSize": 26}),
+    ));
     let manifests = api.dir().join("manifests");
     std::fs::create_dir_all(&manifests).unwrap();
     std::fs::write(
@@ -142,9 +159,15 @@ fn a_manifest_that_changes_a_live_block_size_is_reported_at_its_block_size() {
     );
     let location = &changed[0]["location"];
     assert_eq!(location["path"], "manifests/pool.yaml");
-    assert_eq!((location["line"].as_u64(), location["column"].as_u64()), (Some(7), Some(14)));
+    assert_eq!(
+        (location["line"].as_u64(), location["column"].as_u64()),
+        (Some(7), Some(14))
+    );
     let related = &changed[0]["related"][0];
-    assert_eq!(related["location"]["path"], "cluster:IPPool/default-ipv4-ippool");
+    assert_eq!(
+        related["location"]["path"],
+        "cluster:IPPool/default-ipv4-ippool"
+    );
     assert_eq!(related["message"], "the live pool's blockSize");
     // The live pool gives way to the manifest: it is not a second declaration of its name.
     assert!(with_code(&report, "IPP102").is_empty(), "{report:#}");
@@ -154,7 +177,11 @@ fn a_manifest_that_changes_a_live_block_size_is_reported_at_its_block_size() {
 #[test]
 fn a_node_at_its_block_limit_a_pod_outside_every_pool_and_a_leak_are_reported_with_numbers() {
     let api = FakeApi::start();
-    api.insert(pool("default-ipv4-ippool", "10.244.0.0/16", json!({"blockSize": 26})));
+    api.insert(pool(
+        "default-ipv4-ippool",
+        "10.244.0.0/16",
+        json!({"blockSize": 26}),
+    ));
     api.insert(json!({
         "apiVersion": "crd.projectcalico.org/v1", "kind": "IPAMConfig",
         "metadata": {"name": "default"}, "spec": {"maxBlocksPerHost": 2},
@@ -168,7 +195,10 @@ fn a_node_at_its_block_limit_a_pod_outside_every_pool_and_a_leak_are_reported_wi
         &[(1, "shop", "web-0"), (2, "shop", "web-gone")],
     ));
     api.insert(block("10.244.0.64/26", "node-1", 64));
-    let (code, report) = json_run(&api, &["lint", "--cluster", "-o", "json", "--fail-on", "warning"]);
+    let (code, report) = json_run(
+        &api,
+        &["lint", "--cluster", "-o", "json", "--fail-on", "warning"],
+    );
     assert_eq!(code, 1);
 
     let limit = with_code(&report, "IPP502");
@@ -193,7 +223,10 @@ fn a_node_at_its_block_limit_a_pod_outside_every_pool_and_a_leak_are_reported_wi
         leaked[0]["message"],
         "IPAMBlock/10-244-0-0-26 holds 1 address (10.244.0.2) for Pod shop/web-gone, which no longer exists: leaked"
     );
-    assert_eq!(leaked[0]["location"]["path"], "cluster:IPAMBlock/10-244-0-0-26");
+    assert_eq!(
+        leaked[0]["location"]["path"],
+        "cluster:IPAMBlock/10-244-0-0-26"
+    );
 
     // web-0 is recorded and exists: neither leaked nor unrecorded.
     assert!(
@@ -215,7 +248,11 @@ fn list_requests(api: &FakeApi) -> Vec<String> {
 }
 
 fn seed_cluster(api: &FakeApi, nodes: usize, pods_per_node: usize) {
-    api.insert(pool("default-ipv4-ippool", "10.0.0.0/8", json!({"blockSize": 26})));
+    api.insert(pool(
+        "default-ipv4-ippool",
+        "10.0.0.0/8",
+        json!({"blockSize": 26}),
+    ));
     for n in 0..nodes {
         let name = format!("node-{n}");
         api.insert(node(&name, json!({"zone": "a"})));
@@ -272,7 +309,8 @@ fn a_denied_list_names_what_was_denied_and_exits_2() {
     let out = run(&api, &["lint", "--cluster"]);
     assert_eq!(out.code, 2);
     assert!(
-        out.stderr.contains("RBAC denied list on pods (core API group) in all namespaces"),
+        out.stderr
+            .contains("RBAC denied list on pods (core API group) in all namespaces"),
         "{}",
         out.stderr
     );
@@ -282,7 +320,11 @@ fn a_denied_list_names_what_was_denied_and_exits_2() {
 #[test]
 fn a_dump_of_the_same_objects_gives_the_same_report() {
     let api = FakeApi::start();
-    api.insert(pool("default-ipv4-ippool", "10.244.0.0/16", json!({"blockSize": 26})));
+    api.insert(pool(
+        "default-ipv4-ippool",
+        "10.244.0.0/16",
+        json!({"blockSize": 26}),
+    ));
     api.insert(pool("extra-ippool", "10.244.128.0/20", json!({})));
     api.insert(node("node-1", json!({})));
     api.insert(pod("shop", "stray", "172.31.9.9", "node-1"));
@@ -293,12 +335,19 @@ fn a_dump_of_the_same_objects_gives_the_same_report() {
     let dump = api.dir().join("dump.json");
     std::fs::write(
         &dump,
-        serde_json::to_string(&json!({"apiVersion": "v1", "kind": "List", "items": items})).unwrap(),
+        serde_json::to_string(&json!({"apiVersion": "v1", "kind": "List", "items": items}))
+            .unwrap(),
     )
     .unwrap();
     let recorded = run(
         &api,
-        &["lint", "--cluster-dump", dump.to_str().unwrap(), "--fail-on", "never"],
+        &[
+            "lint",
+            "--cluster-dump",
+            dump.to_str().unwrap(),
+            "--fail-on",
+            "never",
+        ],
     );
     assert_eq!(recorded.code, 0, "{}", recorded.stderr);
     assert_eq!(live.stdout, recorded.stdout);
@@ -320,4 +369,182 @@ fn a_broken_dump_is_a_usage_error_naming_the_place() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("dump.yaml:"), "{stderr}");
     assert!(stderr.contains("invalid YAML"), "{stderr}");
+}
+
+/// A cluster where namespace `shop` names a disabled pool and namespace `plain` names none.
+fn which_cluster() -> FakeApi {
+    let api = FakeApi::start();
+    api.insert(pool(
+        "default-ipv4-ippool",
+        "10.244.0.0/16",
+        json!({"nodeSelector": "zone == 'a'"}),
+    ));
+    api.insert(pool("old-pool", "10.1.0.0/16", json!({"disabled": true})));
+    api.insert(pool(
+        "zone-b",
+        "10.245.0.0/16",
+        json!({"nodeSelector": "zone == 'b'"}),
+    ));
+    api.insert(node("worker-1", json!({"zone": "a"})));
+    api.insert(json!({
+        "apiVersion": "v1", "kind": "Namespace",
+        "metadata": {"name": "shop", "annotations": {"cni.projectcalico.org/ipv4pools": "[\"old-pool\"]"}},
+    }));
+    api.insert(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "plain"}}));
+    api.insert(pod("shop", "web-0", "10.1.0.5", "worker-1"));
+    api.insert(pod("plain", "app", "10.244.0.9", "worker-1"));
+    api
+}
+
+#[test]
+fn which_names_the_namespace_annotation_as_the_deciding_step_and_calicos_error() {
+    let api = which_cluster();
+    let out = run(&api, &["which", "pod", "web-0", "-n", "shop"]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains(
+            "2. namespace annotation (Namespace/shop metadata.annotations[\"cni.projectcalico.org/ipv4pools\"]) = [\"old-pool\"]"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("old-pool → IPPool old-pool: disabled"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains(
+            "Calico fails the pod: \"the given pool (10.1.0.0/16) does not exist, or is not enabled\""
+        ),
+        "{}",
+        out.stdout
+    );
+    // Read only.
+    assert!(api.writes().is_empty());
+}
+
+#[test]
+fn which_on_a_plain_pod_lists_the_pools_its_node_selects() {
+    let api = which_cluster();
+    let out = run(&api, &["which", "pod/app", "-n", "plain"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout
+            .contains("A new pod of Pod plain/app, on node worker-1"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains(
+            "✓ default-ipv4-ippool (10.244.0.0/16): nodeSelector `zone == 'a'` matches node worker-1"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains(
+            "✗ zone-b (10.245.0.0/16): nodeSelector `zone == 'b'` does not match node worker-1 (zone=a)"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("New pods draw from: default-ipv4-ippool\n"),
+        "{}",
+        out.stdout
+    );
+    let (code, answer) = json_run(&api, &["which", "pod", "app", "-n", "plain", "-o", "json"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        answer["families"][0]["pools"],
+        json!(["default-ipv4-ippool"])
+    );
+    assert_eq!(answer["node"], "worker-1");
+}
+
+#[test]
+fn which_gives_the_same_answer_offline_from_the_same_objects_in_files() {
+    let api = which_cluster();
+    let manifests = api.dir().join("recorded");
+    std::fs::create_dir_all(&manifests).unwrap();
+    for (index, object) in api.snapshot().into_values().enumerate() {
+        let yaml = kubectl_ippool::manifest::emit::to_yaml(&object);
+        std::fs::write(manifests.join(format!("{index:02}.yaml")), yaml).unwrap();
+    }
+    for args in [
+        ["pod", "web-0", "shop"],
+        ["pod", "app", "plain"],
+        ["ns", "plain", "plain"],
+    ] {
+        let [kind, name, namespace] = args;
+        let live = run(&api, &["which", kind, name, "-n", namespace]);
+        let offline = run(
+            &api,
+            &[
+                "which",
+                kind,
+                name,
+                "-n",
+                namespace,
+                "-f",
+                manifests.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(live.stdout, offline.stdout, "{args:?}");
+        assert_eq!(live.code, offline.code, "{args:?}");
+        assert!(!live.stdout.is_empty());
+    }
+    let missing = run(&api, &["which", "pod", "nope", "-n", "shop"]);
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing
+            .stderr
+            .contains("pod \"nope\" not found in namespace shop in the cluster"),
+        "{}",
+        missing.stderr
+    );
+    let node = run(&api, &["which", "ns", "plain", "--node", "worker-9"]);
+    assert_eq!(node.code, 2);
+    assert!(
+        node.stderr.contains("node \"worker-9\" not found"),
+        "{}",
+        node.stderr
+    );
+}
+
+#[test]
+fn a_live_annotation_naming_a_disabled_or_missing_pool_counts_the_pods_it_breaks() {
+    let api = which_cluster();
+    api.insert(pod("shop", "web-1", "10.1.0.6", "worker-1"));
+    api.insert(json!({
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "api", "namespace": "plain"},
+        "spec": {"replicas": 2, "template": {
+            "metadata": {"annotations": {"cni.projectcalico.org/ipv4pools": "[\"gone-pool\"]"}},
+            "spec": {"containers": [{"name": "api", "image": "nginx"}]}}},
+    }));
+    for name in ["api-7d9f-x1", "api-7d9f-x2"] {
+        let mut owned = pod("plain", name, "10.244.0.20", "worker-1");
+        owned["metadata"]["ownerReferences"] =
+            json!([{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "api-7d9f"}]);
+        api.insert(owned);
+    }
+    let (_, report) = json_run(&api, &["lint", "--cluster", "-o", "json"]);
+    let disabled = with_code(&report, "IPP203");
+    assert_eq!(disabled.len(), 1, "{report:#}");
+    assert_eq!(
+        disabled[0]["message"],
+        "Namespace/shop annotation cni.projectcalico.org/ipv4pools names IPPool old-pool, which is disabled (2 running pods there fail when they are recreated)"
+    );
+    let unknown = with_code(&report, "IPP202");
+    assert_eq!(unknown.len(), 1, "{report:#}");
+    assert!(
+        unknown[0]["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("(2 running pods there fail when they are recreated)"),
+        "{report:#}"
+    );
 }

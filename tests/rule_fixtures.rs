@@ -25,10 +25,12 @@ use kubectl_ippool::source::SourceMap;
 
 fn lint_fixture(path: &Path, extra: &[&str]) -> Outcome {
     let text = fs::read_to_string(path).unwrap_or_default();
-    let dump = header_values(&text, "cluster-dump:").first().map(|value| match *value {
-        "self" => path.to_path_buf(),
-        other => path.with_file_name(other),
-    });
+    let dump = header_values(&text, "cluster-dump:")
+        .first()
+        .map(|value| match *value {
+            "self" => path.to_path_buf(),
+            other => path.with_file_name(other),
+        });
     let mut args = vec!["kubectl-ippool", "lint"];
     let dump_text = dump.as_ref().map(|d| d.to_str().unwrap().to_owned());
     match &dump_text {
@@ -249,7 +251,10 @@ fn documentation_examples_behave_as_documented() {
         for (index, block) in examples.iter().take(2).enumerate() {
             let path = dir.path().join(format!("{}-{index}.yaml", rule.code));
             let header = if drift {
-                format!("# cluster-dump: {}\n", live_state.file_name().unwrap().to_str().unwrap())
+                format!(
+                    "# cluster-dump: {}\n",
+                    live_state.file_name().unwrap().to_str().unwrap()
+                )
             } else if health {
                 "# cluster-dump: self\n".to_owned()
             } else {

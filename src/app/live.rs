@@ -116,15 +116,20 @@ pub(super) fn cluster_state(source: &ClusterSource) -> Result<Vec<Value>, Failur
             .map_err(|message| Failure::Live(LiveError::Config(message))),
         ClusterSource::Live(args) => {
             let connection = Connection::open_with(args, None).map_err(Failure::Live)?;
-            let api = calico::discover(&connection).map_err(Failure::Live)?;
-            let mut objects = Vec::new();
-            for resource in cluster_types(&api) {
-                let listed = connection.list(&resource, None).map_err(Failure::Live)?;
-                objects.extend(listed.iter().map(|object| normalized(&resource, object)));
-            }
-            Ok(snapshot::cluster_objects(objects))
+            read_cluster(&connection).map_err(Failure::Live)
         }
     }
+}
+
+/// The cluster's state as `lint --cluster` and `which` read it.
+pub(super) fn read_cluster(connection: &Connection) -> Result<Vec<Value>, LiveError> {
+    let api = calico::discover(connection)?;
+    let mut objects = Vec::new();
+    for resource in cluster_types(&api) {
+        let listed = connection.list(&resource, None)?;
+        objects.extend(listed.iter().map(|object| normalized(&resource, object)));
+    }
+    Ok(snapshot::cluster_objects(objects))
 }
 
 fn print_findings(io: &mut Io<'_>, findings: &[Finding], sources: &SourceMap) {

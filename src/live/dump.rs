@@ -50,7 +50,9 @@ pub fn read(path: &Path) -> Result<Vec<Value>, String> {
             continue;
         };
         let value = to_json(root, &mut budget, 0).ok_or_else(|| {
-            format!("cluster dump {shown} expands to more than {MAX_VALUES} values or nests too deep")
+            format!(
+                "cluster dump {shown} expands to more than {MAX_VALUES} values or nests too deep"
+            )
         })?;
         flatten(value, &mut objects);
     }
@@ -136,7 +138,10 @@ mod tests {
         assert_eq!(objects.len(), 2);
         assert_eq!(objects[0]["metadata"]["name"], "n1");
         assert_eq!(objects[0]["status"]["allocatable"]["pods"], "110");
-        assert_eq!(objects[1]["spec"]["allocations"], serde_json::json!([0, null]));
+        assert_eq!(
+            objects[1]["spec"]["allocations"],
+            serde_json::json!([0, null])
+        );
         assert_eq!(objects[1]["spec"]["strictAffinity"], false);
     }
 

@@ -170,7 +170,10 @@ fn pod(reader: &Reader<'_>, object: NodeRef<'_>) -> Option<PodFact> {
         }
     };
     match status.and_then(|s| s.get("podIPs")).filter(|p| p.is_seq()) {
-        Some(list) => list.items().filter_map(|item| item.get("ip")).for_each(&mut push),
+        Some(list) => list
+            .items()
+            .filter_map(|item| item.get("ip"))
+            .for_each(&mut push),
         None => {
             if let Some(ip) = status.and_then(|s| s.get("podIP")) {
                 push(ip);
@@ -197,6 +200,20 @@ fn pod(reader: &Reader<'_>, object: NodeRef<'_>) -> Option<PodFact> {
             .and_then(|s| s.get("phase"))
             .and_then(|p| p.as_str())
             .map(str::to_owned),
+        owners: metadata
+            .get("ownerReferences")
+            .filter(|o| o.is_seq())
+            .map(|owners| {
+                owners
+                    .items()
+                    .filter_map(|owner| {
+                        let kind = owner.get("kind")?.as_str()?;
+                        let name = owner.get("name")?.as_str()?;
+                        Some((kind.to_owned(), name.to_owned()))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
         addresses,
         loc: reader.loc(name_node.span()),
     })

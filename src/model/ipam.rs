@@ -136,6 +136,8 @@ pub struct PodFact {
     /// Uses `cni.projectcalico.org/ipAddrsNoIpam`: its address bypasses IPAM by design.
     pub no_ipam: bool,
     pub phase: Option<String>,
+    /// `metadata.ownerReferences`: kind and name of each owner.
+    pub owners: Vec<(String, String)>,
     /// `status.podIPs[].ip` (else `status.podIP`), with where each was written.
     pub addresses: Vec<Spanned<IpAddr>>,
     /// `metadata.name`.
@@ -228,9 +230,17 @@ mod tests {
 
     #[test]
     fn the_index_finds_the_holding_block() {
-        let blocks = vec![block("10.0.0.0/26"), block("10.0.0.128/26"), block("fd00::/122")];
+        let blocks = vec![
+            block("10.0.0.0/26"),
+            block("10.0.0.128/26"),
+            block("fd00::/122"),
+        ];
         let index = BlockIndex::new(&blocks);
-        let found = |ip: &str| index.holding(ip.parse().unwrap()).map(|b| b.cidr.value.to_string());
+        let found = |ip: &str| {
+            index
+                .holding(ip.parse().unwrap())
+                .map(|b| b.cidr.value.to_string())
+        };
         assert_eq!(found("10.0.0.130").as_deref(), Some("10.0.0.128/26"));
         assert_eq!(found("10.0.0.64"), None);
         assert_eq!(found("fd00::1").as_deref(), Some("fd00::/122"));

@@ -10,6 +10,7 @@ pub mod ipam;
 pub mod metadata;
 pub mod overlap;
 pub mod pool;
+pub mod selection;
 pub mod selector;
 pub mod sources;
 pub mod version;

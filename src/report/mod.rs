@@ -10,6 +10,7 @@ pub mod plan;
 pub mod pools;
 pub mod sarif;
 pub mod snippet;
+pub mod which;
 
 /// Text from the input (names, keys, values, paths, server messages) made safe to print: every
 /// control character but a line feed or tab becomes a visible escape (`\u{1b}`), so no input can

@@ -77,16 +77,17 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 continue;
             };
             let by_name = pool.name.value().is_some_and(|name| *name == entry.text);
+            let breaking = super::live_state::pods_breaking(ctx, site, entry.loc);
             let message = if by_name {
                 format!(
-                    "{} annotation {} names {}, which is disabled",
+                    "{} annotation {} names {}, which is disabled{breaking}",
                     site.object,
                     annotation.key.value,
                     pool.display_name()
                 )
             } else {
                 format!(
-                    "{} annotation {} lists {}, the CIDR of {}, which is disabled",
+                    "{} annotation {} lists {}, the CIDR of {}, which is disabled{breaking}",
                     site.object,
                     annotation.key.value,
                     entry.text,

@@ -62,7 +62,10 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let Some(replaced) = ctx.replaced else {
         return;
     };
-    for pool in ctx.pools().filter(|p| p.source.is_resource() && !ctx.is_live(p.anchor)) {
+    for pool in ctx
+        .pools()
+        .filter(|p| p.source.is_resource() && !ctx.is_live(p.anchor))
+    {
         let (Some(name), Some(family)) = (pool.name.value(), pool.family()) else {
             continue;
         };

@@ -64,7 +64,10 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let Some(replaced) = ctx.replaced else {
         return;
     };
-    for pool in ctx.pools().filter(|p| p.source.is_resource() && !ctx.is_live(p.anchor)) {
+    for pool in ctx
+        .pools()
+        .filter(|p| p.source.is_resource() && !ctx.is_live(p.anchor))
+    {
         let Some(name) = pool.name.value() else {
             continue;
         };
@@ -104,7 +107,11 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             live.effective_block_size(),
         ) && size != live_size
         {
-            let related = live.block_size.loc().or(live.cidr.loc()).unwrap_or(live.anchor);
+            let related = live
+                .block_size
+                .loc()
+                .or(live.cidr.loc())
+                .unwrap_or(live.anchor);
             out.push(
                 RULE.finding(
                     format!(

@@ -122,8 +122,11 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                                     .iter()
                                     .any(|a| addresses.contains(&a.value)) =>
                         {
-                            let now: Vec<String> =
-                                found.addresses.iter().map(|a| a.value.to_string()).collect();
+                            let now: Vec<String> = found
+                                .addresses
+                                .iter()
+                                .map(|a| a.value.to_string())
+                                .collect();
                             format!(
                                 "{} holds {count} ({}) for Pod {namespace}/{pod}, which now has {}: leaked by an earlier pod of that name",
                                 block.object,
@@ -151,9 +154,12 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 _ => continue,
             };
             out.push(
-                RULE.finding(message, Location::at(allocation.loc, Some(block.object.clone())))
-                    .with_label("owner gone")
-                    .with_help(help),
+                RULE.finding(
+                    message,
+                    Location::at(allocation.loc, Some(block.object.clone())),
+                )
+                .with_label("owner gone")
+                .with_help(help),
             );
         }
     }

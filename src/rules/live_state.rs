@@ -78,6 +78,56 @@ impl<'a> LiveState<'a> {
     }
 }
 
+/// How many running pods of the cluster a pool annotation of `site` applies to, said as a
+/// clause for a message (" (12 running pods there fail when they are recreated)"); empty when
+/// the run has no cluster state, the site is not a live object, or no pod is concerned.
+pub(crate) fn pods_breaking(
+    ctx: &Context<'_>,
+    site: &crate::model::annotations::AnnotationSite,
+    at: crate::source::Loc,
+) -> String {
+    use crate::model::annotations::Place;
+    if !ctx.has_cluster_state() || !ctx.is_live(at) {
+        return String::new();
+    }
+    let pods = ctx
+        .inventory
+        .ipam
+        .pods
+        .iter()
+        .filter(|pod| ctx.is_live(pod.loc) && uses_pod_network(pod));
+    let name = site.object.rsplit('/').next().unwrap_or_default();
+    let namespace = site.namespace.as_deref().unwrap_or("default");
+    // A Deployment's pods belong to its ReplicaSets, a CronJob's to its Jobs, named after it
+    // with one more `-suffix`.
+    let owned_through = |owner: &str| {
+        owner
+            .rsplit_once('-')
+            .is_some_and(|(prefix, _)| prefix == name)
+    };
+    let count = match site.place {
+        Place::Namespace => pods.filter(|pod| pod.namespace == name).count(),
+        Place::PodTemplate => pods
+            .filter(|pod| pod.namespace == namespace)
+            .filter(|pod| {
+                pod.owners
+                    .iter()
+                    .any(|(kind, owner)| match site.kind.as_str() {
+                        "Deployment" => kind == "ReplicaSet" && owned_through(owner),
+                        "CronJob" => kind == "Job" && owned_through(owner),
+                        other => kind == other && owner == name,
+                    })
+            })
+            .count(),
+        Place::Pod | Place::WorkloadMetadata { .. } | Place::Unread => 0,
+    };
+    match count {
+        0 => String::new(),
+        1 => " (1 running pod there fails when it is recreated)".to_owned(),
+        n => format!(" ({n} running pods there fail when they are recreated)"),
+    }
+}
+
 /// Pods that hold their address from IPAM: not on the host's network, not finished.
 pub(crate) fn uses_pod_network(pod: &PodFact) -> bool {
     !pod.host_network && !matches!(pod.phase.as_deref(), Some("Succeeded" | "Failed"))

@@ -117,7 +117,12 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         let count = blocks.len() as u64;
         let addresses: u128 = blocks.iter().map(|b| b.capacity()).sum();
         let free: u128 = blocks.iter().map(|b| b.capacity() - b.in_use()).sum();
-        let block_addresses = blocks.iter().map(|b| b.capacity()).min().unwrap_or(1).max(1);
+        let block_addresses = blocks
+            .iter()
+            .map(|b| b.capacity())
+            .min()
+            .unwrap_or(1)
+            .max(1);
         let capacity = ctx
             .inventory
             .ipam

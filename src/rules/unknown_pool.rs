@@ -74,6 +74,8 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     names.dedup();
     let undefined = if ctx.live {
         "which the cluster does not have"
+    } else if ctx.has_cluster_state() {
+        "which neither the inputs nor the cluster define"
     } else {
         "which no input defines"
     };
@@ -103,8 +105,11 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             let mut finding = RULE
                 .finding(
                     format!(
-                        "{} annotation {} names pool {:?}, {undefined}",
-                        site.object, annotation.key.value, entry.text
+                        "{} annotation {} names pool {:?}, {undefined}{}",
+                        site.object,
+                        annotation.key.value,
+                        entry.text,
+                        super::live_state::pods_breaking(ctx, site, entry.loc)
                     ),
                     Location::at(entry.loc, Some(site.object.clone())),
                 )
