@@ -8,7 +8,7 @@ mod support;
 use assert_cmd::Command;
 use serde_json::{Value, json};
 use support::fake_api::FakeApi;
-use support::{block, node, pod, pool};
+use support::{allocated_block, block, node, pod, pool, seed_large};
 
 fn ippool(api: &FakeApi) -> Command {
     let mut cmd = Command::cargo_bin("kubectl-ippool").unwrap();
@@ -49,27 +49,6 @@ fn with_code<'r>(report: &'r Value, code: &str) -> Vec<&'r Value> {
         .iter()
         .filter(|d| d["code"] == code)
         .collect()
-}
-
-/// A pod with its addresses allocated in `block` (`ordinal` of it), as Calico records it.
-fn allocated_block(cidr: &str, node: &str, owners: &[(usize, &str, &str)]) -> Value {
-    let mut object = block(cidr, node, 0);
-    let spec = &mut object["spec"];
-    let size = spec["allocations"].as_array().unwrap().len();
-    let mut allocations = vec![Value::Null; size];
-    let mut attributes = Vec::new();
-    for (index, (ordinal, namespace, name)) in owners.iter().enumerate() {
-        allocations[*ordinal] = json!(index);
-        attributes.push(json!({
-            "handle_id": format!("k8s-pod-network.{name}"),
-            "secondary": {"namespace": namespace, "pod": name, "node": node},
-        }));
-    }
-    let unallocated: Vec<usize> = (0..size).filter(|o| allocations[*o].is_null()).collect();
-    spec["allocations"] = Value::Array(allocations);
-    spec["unallocated"] = json!(unallocated);
-    spec["attributes"] = Value::Array(attributes);
-    object
 }
 
 #[test]
@@ -247,42 +226,18 @@ fn list_requests(api: &FakeApi) -> Vec<String> {
     paths
 }
 
-fn seed_cluster(api: &FakeApi, nodes: usize, pods_per_node: usize) {
-    api.insert(pool(
-        "default-ipv4-ippool",
-        "10.0.0.0/8",
-        json!({"blockSize": 26}),
-    ));
-    for n in 0..nodes {
-        let name = format!("node-{n}");
-        api.insert(node(&name, json!({"zone": "a"})));
-        let base = format!("10.{}.{}.0/26", n / 256, n % 256);
-        let owners: Vec<(usize, String)> = (0..pods_per_node)
-            .map(|p| (p, format!("pod-{n}-{p}")))
-            .collect();
-        let allocations: Vec<(usize, &str, &str)> = owners
-            .iter()
-            .map(|(o, name)| (*o, "apps", name.as_str()))
-            .collect();
-        api.insert(allocated_block(&base, &name, &allocations));
-        for (ordinal, pod_name) in &owners {
-            let ip = format!("10.{}.{}.{ordinal}", n / 256, n % 256);
-            api.insert(pod("apps", pod_name, &ip, &name));
-        }
-    }
-    api.clear_log();
-}
-
 #[test]
 fn the_number_of_list_requests_does_not_grow_with_the_cluster() {
     let small = FakeApi::start();
-    seed_cluster(&small, 2, 2);
+    seed_large(&small, 2, 2, 4);
+    small.clear_log();
     let out = run(&small, &["lint", "--cluster", "-o", "json"]);
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     let small_lists = list_requests(&small);
 
     let large = FakeApi::start();
-    seed_cluster(&large, 40, 30);
+    seed_large(&large, 40, 80, 1200);
+    large.clear_log();
     let out = run(&large, &["lint", "--cluster", "-o", "json"]);
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     let large_lists = list_requests(&large);
@@ -547,4 +502,18 @@ fn a_live_annotation_naming_a_disabled_or_missing_pool_counts_the_pods_it_breaks
             .ends_with("(2 running pods there fail when they are recreated)"),
         "{report:#}"
     );
+}
+
+/// The README's `which` example is a real run against the same objects.
+#[test]
+fn the_readme_which_example_is_a_real_run() {
+    let api = which_cluster();
+    let out = run(&api, &["which", "pod", "web-0", "-n", "shop"]);
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let example = format!(
+        "$ kubectl ippool which pod web-0 -n shop\n{}$ echo $?\n1\n",
+        out.stdout
+    );
+    assert!(readme.contains(&example), "README.md lacks:\n{example}");
 }

@@ -101,3 +101,72 @@ pub fn seed(api: &fake_api::FakeApi) {
             "spec": {"containers": [{"name": "web", "image": "nginx"}]}}},
     }));
 }
+
+/// IPAMBlock `cidr` affine to `node` whose ordinals listed in `owners` are allocated to those
+/// pods (namespace, name), as Calico records them.
+pub fn allocated_block(cidr: &str, node: &str, owners: &[(usize, &str, &str)]) -> Value {
+    let mut object = block(cidr, node, 0);
+    let spec = &mut object["spec"];
+    let size = spec["allocations"].as_array().map_or(0, Vec::len);
+    let mut allocations = vec![Value::Null; size];
+    let mut attributes = Vec::new();
+    for (index, (ordinal, namespace, name)) in owners.iter().enumerate() {
+        allocations[*ordinal] = json!(index);
+        attributes.push(json!({
+            "handle_id": format!("k8s-pod-network.{name}"),
+            "secondary": {"namespace": namespace, "pod": name, "node": node},
+        }));
+    }
+    let unallocated: Vec<usize> = (0..size).filter(|o| allocations[*o].is_null()).collect();
+    spec["allocations"] = Value::Array(allocations);
+    spec["unallocated"] = json!(unallocated);
+    spec["attributes"] = Value::Array(attributes);
+    object
+}
+
+/// A healthy cluster of any size: one pool 10.0.0.0/8 of /26 blocks, `nodes` nodes, `blocks`
+/// blocks spread over them, and `pods` running pods spread over the blocks, each address
+/// allocated to its pod. `lint --cluster` finds nothing in it.
+pub fn seed_large(api: &fake_api::FakeApi, nodes: usize, blocks: usize, pods: usize) {
+    api.insert(pool(
+        "default-ipv4-ippool",
+        "10.0.0.0/8",
+        json!({"blockSize": 26}),
+    ));
+    api.insert(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "apps"}}));
+    for n in 0..nodes {
+        api.insert(node(&format!("node-{n}"), json!({"zone": "a"})));
+    }
+    let per_block = pods.div_ceil(blocks.max(1)).min(64);
+    let mut placed = 0;
+    for b in 0..blocks {
+        let node_name = format!("node-{}", b % nodes.max(1));
+        let base = b * 64;
+        let octets = |offset: usize| {
+            let address = base + offset;
+            format!(
+                "10.{}.{}.{}",
+                (address >> 16) & 255,
+                (address >> 8) & 255,
+                address & 255
+            )
+        };
+        let names: Vec<String> = (0..per_block.min(pods - placed))
+            .map(|p| format!("pod-{b}-{p}"))
+            .collect();
+        let owners: Vec<(usize, &str, &str)> = names
+            .iter()
+            .enumerate()
+            .map(|(ordinal, name)| (ordinal, "apps", name.as_str()))
+            .collect();
+        api.insert(allocated_block(
+            &format!("{}/26", octets(0)),
+            &node_name,
+            &owners,
+        ));
+        for (ordinal, name) in names.iter().enumerate() {
+            api.insert(pod("apps", name, &octets(ordinal), &node_name));
+        }
+        placed += names.len();
+    }
+}
