@@ -153,7 +153,7 @@ fn no_color_env() -> bool {
 fn lint_command(args: crate::cli::LintArgs, io: &mut Io<'_>) -> Result<i32, Failure> {
     let settings = LintSettings::resolve(args).map_err(|e| Failure::Report(Box::new(e)))?;
     let cluster = live::cluster_state(&settings.cluster_source)?;
-    let outcome = lint::run_with_cluster(&settings, io.stdin, &cluster)
+    let outcome = lint::run_with_cluster(&settings, io.stdin, cluster)
         .map_err(|e| Failure::Report(Box::new(e)))?;
 
     let failing = settings

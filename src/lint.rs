@@ -30,7 +30,7 @@ pub struct Outcome {
 }
 
 pub fn run(settings: &LintSettings, stdin: &mut dyn Read) -> Result<Outcome, DiscoverError> {
-    run_with_cluster(settings, stdin, &[])
+    run_with_cluster(settings, stdin, Vec::new())
 }
 
 /// A run over the manifests and a cluster's live objects (`lint --cluster`): each live object is
@@ -40,7 +40,7 @@ pub fn run(settings: &LintSettings, stdin: &mut dyn Read) -> Result<Outcome, Dis
 pub fn run_with_cluster(
     settings: &LintSettings,
     stdin: &mut dyn Read,
-    live: &[serde_json::Value],
+    live: Vec<serde_json::Value>,
 ) -> Result<Outcome, DiscoverError> {
     let filter = Filter::new(&settings.include, &settings.exclude)?;
     let discover::Discovered {
@@ -156,9 +156,11 @@ pub fn run_with_cluster(
     let mut replaced = Inventory::default();
     if !live.is_empty() {
         let declared = declared_objects(&inventory);
+        summary.cluster_objects = live.len();
+        // Each object is dropped once rendered: its text and facts are all that stay.
         for object in live {
-            let loaded = load_live_object(&mut sources, object);
-            if declared.contains(&emit::object_ref(object)) {
+            let loaded = load_live_object(&mut sources, &object);
+            if declared.contains(&emit::object_ref(&object)) {
                 // A manifest redefines the object, not what IPAM holds for it.
                 let mut live_inventory = loaded.inventory;
                 inventory
@@ -170,7 +172,6 @@ pub fn run_with_cluster(
             }
         }
         summary.pools = inventory.pools.len();
-        summary.cluster_objects = live.len();
     }
 
     let ctx = Context {
@@ -226,7 +227,7 @@ fn load_live_object(sources: &mut SourceMap, object: &serde_json::Value) -> Load
 /// inventory (no rule runs). Paths that cannot be read are returned as problems.
 pub fn load_inventory(
     paths: &[String],
-    live: &[serde_json::Value],
+    live: Vec<serde_json::Value>,
 ) -> Result<(SourceMap, Inventory, Vec<Problem>), DiscoverError> {
     let filter = Filter::new(&[], &[])?;
     let discovered = discover::discover(paths, &filter)?;
@@ -255,7 +256,7 @@ pub fn load_inventory(
     }
     manifest::pool_sources::resolve(&mut inventory);
     for object in live {
-        inventory.merge(load_live_object(&mut sources, object).inventory);
+        inventory.merge(load_live_object(&mut sources, &object).inventory);
     }
     Ok((sources, inventory, problems))
 }

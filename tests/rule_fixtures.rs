@@ -52,7 +52,7 @@ fn lint_fixture(path: &Path, extra: &[&str]) -> Outcome {
         Some(dump) => kubectl_ippool::live::dump::cluster_objects(dump).unwrap(),
         None => Vec::new(),
     };
-    lint::run_with_cluster(&settings, &mut std::io::empty(), &cluster).unwrap()
+    lint::run_with_cluster(&settings, &mut std::io::empty(), cluster).unwrap()
 }
 
 fn header_values<'a>(text: &'a str, key: &str) -> Vec<&'a str> {

@@ -124,11 +124,13 @@ pub(super) fn cluster_state(source: &ClusterSource) -> Result<Vec<Value>, Failur
 /// The cluster's state as `lint --cluster` and `which` read it.
 pub(super) fn read_cluster(connection: &Connection) -> Result<Vec<Value>, LiveError> {
     let api = calico::discover(connection)?;
-    let mut objects = Vec::new();
-    for resource in cluster_types(&api) {
-        let listed = connection.list(&resource, None)?;
-        objects.extend(listed.iter().map(|object| normalized(&resource, object)));
-    }
+    let types = cluster_types(&api);
+    let lists = connection.list_each(&types)?;
+    let objects = types.iter().zip(lists).flat_map(|(resource, listed)| {
+        listed
+            .into_iter()
+            .map(move |object| snapshot::into_normalized(resource, object))
+    });
     Ok(snapshot::cluster_objects(objects))
 }
 

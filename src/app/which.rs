@@ -24,7 +24,7 @@ pub(super) fn which(args: WhichArgs, io: &mut Io<'_>) -> Result<i32, Failure> {
     }
     let offline = !args.files.is_empty();
     let (inventory, namespace, connection) = if offline {
-        let (_, inventory, problems) = crate::lint::load_inventory(&args.files, &[])
+        let (_, inventory, problems) = crate::lint::load_inventory(&args.files, Vec::new())
             .map_err(|e| Failure::Report(Box::new(e)))?;
         if let Some(problem) = problems.first() {
             return Err(Failure::Live(LiveError::Config(format!(
@@ -42,7 +42,7 @@ pub(super) fn which(args: WhichArgs, io: &mut Io<'_>) -> Result<i32, Failure> {
         let connection = Connection::open(&args.connect).map_err(Failure::Live)?;
         let objects = super::live::read_cluster(&connection).map_err(Failure::Live)?;
         let (_, inventory, _) =
-            crate::lint::load_inventory(&[], &objects).map_err(|e| Failure::Report(Box::new(e)))?;
+            crate::lint::load_inventory(&[], objects).map_err(|e| Failure::Report(Box::new(e)))?;
         let namespace = connection.namespace.clone();
         (inventory, namespace, Some(connection))
     };

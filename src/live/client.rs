@@ -14,6 +14,10 @@ use crate::cli::{ClusterArgs, ConnectArgs};
 /// Objects per list page, as kubectl's `--chunk-size` default.
 pub const PAGE_SIZE: usize = 500;
 
+/// Lists sent at the same time by [`Connection::list_each`]: enough to keep a connection busy
+/// while the previous page is decoded, few enough to stay a polite client of the API server.
+pub const LISTS_IN_FLIGHT: usize = 4;
+
 /// A resource type live mode reads or writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Resource {
@@ -237,16 +241,18 @@ impl Connection {
     }
 
     fn send(&self, request: http::Request<Vec<u8>>) -> Result<Value, kube::Error> {
+        self.runtime.block_on(self.send_async(request))
+    }
+
+    async fn send_async(&self, request: http::Request<Vec<u8>>) -> Result<Value, kube::Error> {
         let future = self.client.request::<Value>(request);
         match self.timeout {
             // The client's own timeouts cover connect, read and write; this one also covers a
             // server that answers slowly in small pieces.
-            Some(limit) => self.runtime.block_on(async {
-                tokio::time::timeout(limit + Duration::from_millis(250), future)
-                    .await
-                    .unwrap_or_else(|_| Err(kube::Error::Service("request timed out".into())))
-            }),
-            None => self.runtime.block_on(future),
+            Some(limit) => tokio::time::timeout(limit + Duration::from_millis(250), future)
+                .await
+                .unwrap_or_else(|_| Err(kube::Error::Service("request timed out".into()))),
+            None => future.await,
         }
     }
 
@@ -304,6 +310,25 @@ impl Connection {
         resource: &Resource,
         namespace: Option<&str>,
     ) -> Result<Vec<Value>, LiveError> {
+        self.runtime.block_on(self.list_async(resource, namespace))
+    }
+
+    /// Every object of each type, in all namespaces; up to [`LISTS_IN_FLIGHT`] types are
+    /// listed at once, so the server's time and ours overlap. In the order given.
+    pub fn list_each(&self, resources: &[Resource]) -> Result<Vec<Vec<Value>>, LiveError> {
+        use futures_util::stream::{StreamExt, TryStreamExt};
+        self.runtime.block_on(
+            futures_util::stream::iter(resources.iter().map(|r| self.list_async(r, None)))
+                .buffered(LISTS_IN_FLIGHT)
+                .try_collect(),
+        )
+    }
+
+    async fn list_async(
+        &self,
+        resource: &Resource,
+        namespace: Option<&str>,
+    ) -> Result<Vec<Value>, LiveError> {
         let base = resource.path(namespace, None);
         let mut items = Vec::new();
         let mut token: Option<String> = None;
@@ -316,7 +341,7 @@ impl Connection {
             let request = http::Request::get(path)
                 .body(Vec::new())
                 .map_err(|e| LiveError::Config(e.to_string()))?;
-            let mut page = self.send(request).map_err(|error| {
+            let mut page = self.send_async(request).await.map_err(|error| {
                 self.error(
                     error,
                     "list",

@@ -26,7 +26,11 @@ pub use crate::manifest::emit::object_ref;
 /// The object as the cluster sent it, made self-describing (list items carry no apiVersion or
 /// kind) and without what only the API server's bookkeeping needs.
 pub fn normalized(resource: &Resource, object: &Value) -> Value {
-    let mut object = object.clone();
+    into_normalized(resource, object.clone())
+}
+
+/// [`normalized`], taking the object.
+pub fn into_normalized(resource: &Resource, mut object: Value) -> Value {
     if let Value::Object(map) = &mut object {
         map.insert(
             "apiVersion".to_owned(),

@@ -823,14 +823,19 @@ fn list(
     namespace: Option<&str>,
     query: &str,
 ) -> (u16, Value) {
+    // Objects are keyed by (api version, plural, namespace, name): one type is one key range, as
+    // a real API server serves a list from its cache without scanning every other type.
+    let first = (
+        api_version.to_owned(),
+        resource.plural.to_owned(),
+        String::new(),
+        String::new(),
+    );
     let items: Vec<&Value> = state
         .objects
-        .iter()
-        .filter(|((v, plural, ns, _), _)| {
-            v == api_version
-                && plural == resource.plural
-                && namespace.is_none_or(|wanted| wanted == ns)
-        })
+        .range(first..)
+        .take_while(|((v, plural, _, _), _)| v == api_version && plural == resource.plural)
+        .filter(|((_, _, ns, _), _)| namespace.is_none_or(|wanted| wanted == ns))
         .map(|(_, object)| object)
         .collect();
     let start: usize = query_param(query, "continue")
