@@ -171,6 +171,7 @@ pub fn run_with_cluster(
                 inventory.merge(loaded.inventory);
             }
         }
+        drop_adopted_installation_pools(&mut inventory, live_from);
         summary.pools = inventory.pools.len();
     }
 
@@ -209,6 +210,36 @@ pub fn run_with_cluster(
         problems,
         notes,
     })
+}
+
+/// A live Installation's ipPools are the live IPPools the operator made of them (by name, or by
+/// CIDR when it adopted an existing pool): one pool, not two overlapping ones. The Installation's
+/// own values stay for the rules that judge them (IPP302).
+fn drop_adopted_installation_pools(inventory: &mut Inventory, live_from: Option<SourceId>) {
+    use crate::model::pool::PoolSource;
+    let Some(first) = live_from else {
+        return;
+    };
+    let live = |pool: &crate::model::pool::Pool| pool.anchor.source >= first;
+    let resources: Vec<(Option<String>, Option<ipnet::IpNet>)> = inventory
+        .pools
+        .iter()
+        .filter(|pool| pool.source.is_resource() && live(pool))
+        .map(|pool| {
+            (
+                pool.name.value().cloned(),
+                pool.cidr_net().map(|n| n.trunc()),
+            )
+        })
+        .collect();
+    inventory.pools.retain(|pool| {
+        pool.source != PoolSource::Installation
+            || !live(pool)
+            || !resources.iter().any(|(name, net)| {
+                (name.is_some() && name.as_ref() == pool.name.value())
+                    || (net.is_some() && *net == pool.cidr_net().map(|n| n.trunc()))
+            })
+    });
 }
 
 /// Renders a live object into its `cluster:Kind/[namespace/]name` source, added to `sources`,

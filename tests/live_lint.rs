@@ -244,8 +244,8 @@ fn the_number_of_list_requests_does_not_grow_with_the_cluster() {
 
     assert_eq!(small_lists, large_lists);
     // Discovery, then one list per type: pools, IPAM blocks, affinities, IPAMConfig, nodes,
-    // namespaces, pods and the six workload kinds.
-    assert_eq!(large_lists.len(), 14, "{large_lists:#?}");
+    // namespaces, pods, Installations and the six workload kinds.
+    assert_eq!(large_lists.len(), 15, "{large_lists:#?}");
     // 1,200 pods come in pages of 500.
     let pod_pages = large
         .requests()
@@ -516,4 +516,35 @@ fn the_readme_which_example_is_a_real_run() {
         out.stdout
     );
     assert!(readme.contains(&example), "README.md lacks:\n{example}");
+}
+
+#[test]
+fn a_live_installation_is_one_pool_with_the_ippools_it_made_and_its_values_are_judged() {
+    let api = FakeApi::start();
+    let mut managed = pool(
+        "default-ipv4-ippool",
+        "10.244.0.0/16",
+        json!({"blockSize": 26}),
+    );
+    managed["metadata"]["labels"] = json!({"app.kubernetes.io/managed-by": "tigera-operator"});
+    api.insert(managed);
+    api.insert(json!({
+        "apiVersion": "operator.tigera.io/v1", "kind": "Installation",
+        "metadata": {"name": "default"},
+        "spec": {"calicoNetwork": {"ipPools": [
+            {"name": "default-ipv4-ippool", "cidr": "10.244.0.0/16", "blockSize": 26, "encapsulation": "VXLANCrossSubnet"},
+            {"name": "extra", "cidr": "10.250.0.0/16", "encapsulation": "Vxlan"},
+        ]}},
+    }));
+    let (_, report) = json_run(&api, &["lint", "--cluster", "-o", "json"]);
+    assert!(with_code(&report, "IPP101").is_empty(), "{report:#}");
+    assert!(with_code(&report, "IPP102").is_empty(), "{report:#}");
+    let invalid = with_code(&report, "IPP302");
+    assert_eq!(invalid.len(), 1, "{report:#}");
+    assert_eq!(
+        invalid[0]["location"]["path"],
+        "cluster:Installation/default"
+    );
+    // The managed pool, and the Installation's second pool the operator has not made yet.
+    assert_eq!(report["summary"]["pools"], 2, "{report:#}");
 }

@@ -103,6 +103,7 @@ fn cluster_types(api: &CalicoApi) -> Vec<Resource> {
         NODES,
         NAMESPACES,
         PODS,
+        calico::INSTALLATIONS,
     ];
     types.extend(WORKLOADS.iter().map(|(resource, _)| *resource));
     types

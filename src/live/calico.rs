@@ -61,6 +61,15 @@ pub const POOLS_V3: Resource = Resource {
     namespaced: false,
 };
 
+/// The Tigera operator's `Installation`: its ipPools are the pools the operator keeps.
+pub const INSTALLATIONS: Resource = Resource {
+    group: "operator.tigera.io",
+    version: "v1",
+    plural: "installations",
+    kind: "Installation",
+    namespaced: false,
+};
+
 /// Every workload kind whose pod template carries pool annotations, with where the template is.
 pub const WORKLOADS: [(Resource, &[&str]); 6] = [
     (DEPLOYMENTS, &["spec", "template"]),

@@ -314,11 +314,18 @@ impl Connection {
     }
 
     /// Every object of each type, in all namespaces; up to [`LISTS_IN_FLIGHT`] types are
-    /// listed at once, so the server's time and ours overlap. In the order given.
+    /// listed at once, so the server's time and ours overlap. In the order given. A type the
+    /// server does not serve (404 on the list: its CRD is not installed) has no objects.
     pub fn list_each(&self, resources: &[Resource]) -> Result<Vec<Vec<Value>>, LiveError> {
         use futures_util::stream::{StreamExt, TryStreamExt};
+        let lists = resources.iter().map(|resource| async move {
+            match self.list_async(resource, None).await {
+                Err(LiveError::NotFound { .. }) => Ok(Vec::new()),
+                listed => listed,
+            }
+        });
         self.runtime.block_on(
-            futures_util::stream::iter(resources.iter().map(|r| self.list_async(r, None)))
+            futures_util::stream::iter(lists)
                 .buffered(LISTS_IN_FLIGHT)
                 .try_collect(),
         )

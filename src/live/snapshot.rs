@@ -75,6 +75,12 @@ pub fn cluster_objects(objects: impl IntoIterator<Item = Value>) -> Vec<Value> {
             "IPPool" | "IPAMBlock" | "BlockAffinity" | "IPAMConfig" | "IPAMConfiguration" => {
                 Some(object)
             }
+            "Installation" => Some(serde_json::json!({
+                "apiVersion": object["apiVersion"],
+                "kind": "Installation",
+                "metadata": {"name": object["metadata"]["name"]},
+                "spec": object["spec"],
+            })),
             "Node" => Some(serde_json::json!({
                 "apiVersion": object["apiVersion"],
                 "kind": "Node",
