@@ -16,6 +16,7 @@ types=ippools.crd.projectcalico.org,ipamblocks.crd.projectcalico.org,blockaffini
 
 run_size() {
     local label=$1 n=$2 b=$3 p=$4 kubeconfig=$dir/$1.kubeconfig
+    rm -f "$kubeconfig"
     target/release/examples/fake_cluster "$kubeconfig" --large "$n" "$b" "$p" > "$dir/$label.log" &
     local server=$!
     trap 'kill $server 2>/dev/null || true' RETURN

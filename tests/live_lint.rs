@@ -244,8 +244,9 @@ fn the_number_of_list_requests_does_not_grow_with_the_cluster() {
 
     assert_eq!(small_lists, large_lists);
     // Discovery, then one list per type: pools, IPAM blocks, affinities, IPAMConfig, nodes,
-    // namespaces, pods, Installations and the six workload kinds.
-    assert_eq!(large_lists.len(), 15, "{large_lists:#?}");
+    // namespaces, pods, Installations and the six workload kinds; and the calico-config
+    // ConfigMap (the CNI network config).
+    assert_eq!(large_lists.len(), 16, "{large_lists:#?}");
     // 1,200 pods come in pages of 500.
     let pod_pages = large
         .requests()
@@ -547,4 +548,61 @@ fn a_live_installation_is_one_pool_with_the_ippools_it_made_and_its_values_are_j
     );
     // The managed pool, and the Installation's second pool the operator has not made yet.
     assert_eq!(report["summary"]["pools"], 2, "{report:#}");
+}
+
+const CNI_CONFIG: &str = r#"{
+  "name": "k8s-pod-network",
+  "cniVersion": "0.3.1",
+  "plugins": [
+    {
+      "type": "calico",
+      "mtu": __CNI_MTU__,
+      "ipam": {"type": "calico-ipam", "ipv4_pools": ["old-pool"]},
+      "policy": {"type": "k8s"},
+      "kubernetes": {"kubeconfig": "__KUBECONFIG_FILEPATH__"}
+    },
+    {"type": "portmap", "snat": true, "capabilities": {"portMappings": true}}
+  ]
+}"#;
+
+#[test]
+fn the_cni_config_is_read_judged_like_an_annotation_and_decides_which() {
+    let api = which_cluster();
+    api.insert(json!({
+        "apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": "calico-config", "namespace": "kube-system"},
+        "data": {"cni_network_config": CNI_CONFIG, "typha_service_name": "none"},
+    }));
+    let (_, report) = json_run(&api, &["lint", "--cluster", "-o", "json"]);
+    let disabled: Vec<&Value> = with_code(&report, "IPP203")
+        .into_iter()
+        .filter(|d| d["location"]["object"] == "ConfigMap/kube-system/calico-config")
+        .collect();
+    assert_eq!(disabled.len(), 1, "{report:#}");
+    // plain/app has no annotation of its own and its namespace none: the CNI config is its list.
+    assert_eq!(
+        disabled[0]["message"],
+        "ConfigMap/kube-system/calico-config CNI config ipam.ipv4_pools names IPPool old-pool, which is disabled (1 running pod there fails when it is recreated)"
+    );
+    assert_eq!(
+        disabled[0]["location"]["path"],
+        "cluster:ConfigMap/kube-system/calico-config"
+    );
+
+    let out = run(&api, &["which", "pod", "app", "-n", "plain"]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains(
+            "3. CNI network config (ConfigMap/kube-system/calico-config data.cni_network_config ipam.ipv4_pools) = [\"old-pool\"]"
+        ),
+        "{}",
+        out.stdout
+    );
+    // The namespace annotation comes first: shop's pods are decided by it, not by the config.
+    let out = run(&api, &["which", "pod", "web-0", "-n", "shop"]);
+    assert!(
+        !out.stdout.contains("3. CNI network config"),
+        "{}",
+        out.stdout
+    );
 }

@@ -127,11 +127,22 @@ pub(super) fn read_cluster(connection: &Connection) -> Result<Vec<Value>, LiveEr
     let api = calico::discover(connection)?;
     let types = cluster_types(&api);
     let lists = connection.list_each(&types)?;
-    let objects = types.iter().zip(lists).flat_map(|(resource, listed)| {
-        listed
-            .into_iter()
-            .map(move |object| snapshot::into_normalized(resource, object))
-    });
+    let mut objects: Vec<Value> = types
+        .iter()
+        .zip(lists)
+        .flat_map(|(resource, listed)| {
+            listed
+                .into_iter()
+                .map(move |object| snapshot::into_normalized(resource, object))
+        })
+        .collect();
+    // Operator installs render the CNI config themselves and have no such ConfigMap.
+    let (namespace, name) = calico::CALICO_CONFIG;
+    match connection.get(&calico::CONFIGMAPS, Some(namespace), name) {
+        Ok(config) => objects.push(snapshot::into_normalized(&calico::CONFIGMAPS, config)),
+        Err(LiveError::NotFound { .. }) => {}
+        Err(error) => return Err(error),
+    }
     Ok(snapshot::cluster_objects(objects))
 }
 

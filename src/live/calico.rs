@@ -11,6 +11,10 @@ use super::client::{Connection, LiveError, Resource};
 pub const NAMESPACES: Resource = Resource::core("namespaces", "Namespace", false);
 pub const NODES: Resource = Resource::core("nodes", "Node", false);
 pub const PODS: Resource = Resource::core("pods", "Pod", true);
+pub const CONFIGMAPS: Resource = Resource::core("configmaps", "ConfigMap", true);
+
+/// Where manifest installs keep the CNI network config calico-node writes on each node.
+pub const CALICO_CONFIG: (&str, &str) = ("kube-system", "calico-config");
 
 const fn apps(plural: &'static str, kind: &'static str) -> Resource {
     Resource {

@@ -103,6 +103,17 @@ pub fn cluster_objects(objects: impl IntoIterator<Item = Value>) -> Vec<Value> {
                 },
             })),
             "Pod" => Some(pod_outline(&object)),
+            "ConfigMap" if object["data"]["cni_network_config"].is_string() => {
+                Some(serde_json::json!({
+                    "apiVersion": "v1",
+                    "kind": "ConfigMap",
+                    "metadata": {
+                        "name": object["metadata"]["name"],
+                        "namespace": object["metadata"]["namespace"],
+                    },
+                    "data": {"cni_network_config": object["data"]["cni_network_config"]},
+                }))
+            }
             _ => crate::live::calico::WORKLOADS
                 .iter()
                 .find(|(resource, _)| resource.kind == kind)

@@ -6,6 +6,7 @@
 
 pub mod annotation_sites;
 pub mod cluster_facts;
+pub mod cni_config;
 pub mod discover;
 pub mod emit;
 pub mod extract;
@@ -204,6 +205,7 @@ pub fn load_text(
             ipam_facts::read(&reader, object, &mut loaded.inventory);
             metadata_facts::read(&reader, object, &mut loaded.inventory);
             annotation_sites::read(&reader, object, &mut loaded.inventory);
+            cni_config::read(&reader, object, &mut loaded.inventory);
             pool_sources::read_object(&reader, object, &mut loaded.inventory);
             extras.object(&reader, object);
         }

@@ -118,6 +118,10 @@ pub enum Place {
     WorkloadMetadata { template: &'static str },
     /// Any other object (Service, ConfigMap, ...): Calico never reads it.
     Unread,
+    /// The pool lists of a CNI network config (`ipam.ipv4_pools`/`ipv6_pools` of the calico
+    /// plugin, e.g. the calico-config ConfigMap's `cni_network_config`): every pod whose pod
+    /// and namespace set no pool annotation draws from them.
+    CniConfig,
 }
 
 impl Place {
@@ -126,13 +130,17 @@ impl Place {
         match self {
             Place::Namespace => key.read_on_namespaces(),
             Place::Pod | Place::PodTemplate => true,
+            Place::CniConfig => key.pool_family().is_some(),
             Place::WorkloadMetadata { .. } | Place::Unread => false,
         }
     }
 
     /// Calico reads some CNI annotations here.
     pub fn is_read(self) -> bool {
-        matches!(self, Place::Namespace | Place::Pod | Place::PodTemplate)
+        matches!(
+            self,
+            Place::Namespace | Place::Pod | Place::PodTemplate | Place::CniConfig
+        )
     }
 }
 
@@ -271,7 +279,26 @@ impl AnnotationSite {
             },
             Place::Pod => "the pod".to_owned(),
             Place::PodTemplate => format!("every pod of {}", self.object),
+            Place::CniConfig => "every pod that sets no pools of its own".to_owned(),
             Place::WorkloadMetadata { .. } | Place::Unread => "no pod".to_owned(),
+        }
+    }
+
+    /// How messages name one of the site's values: `annotation cni.projectcalico.org/ipv4pools`,
+    /// or `CNI config ipam.ipv4_pools`.
+    pub fn label(&self, annotation: &Annotation) -> String {
+        match self.place {
+            Place::CniConfig => format!("CNI config {}", annotation.key.value),
+            _ => format!("annotation {}", annotation.key.value),
+        }
+    }
+
+    /// [`AnnotationSite::label`] for a CNI key.
+    pub fn label_for(&self, key: CniKey) -> String {
+        match (self.place, key) {
+            (Place::CniConfig, CniKey::Ipv6Pools) => "CNI config ipam.ipv6_pools".to_owned(),
+            (Place::CniConfig, _) => "CNI config ipam.ipv4_pools".to_owned(),
+            _ => format!("annotation {}", key.key()),
         }
     }
 }

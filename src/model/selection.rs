@@ -1,5 +1,6 @@
 //! Which pools a new pod would draw from, decided step by step in Calico's order: the pod's own
-//! pool annotation (or its workload's pod template's), else its namespace's, else the pools
+//! pool annotation (or its workload's pod template's), else its namespace's, else the CNI
+//! network config's `ipam.ipv4_pools`/`ipv6_pools`, else the pools
 //! whose selectors pick it (enabled, of the family, `Automatic`, nodeSelector matching the node,
 //! namespaceSelector matching the namespace, allowing `Workload`), in name order. When nothing
 //! qualifies, the error Calico gives and the change that fixes it. Pure: inventory in, answer
@@ -11,7 +12,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::annotations::{AnnotationSite, CniKey, Resolution, resolve};
+use super::annotations::{AnnotationSite, CniKey, Place, Resolution, resolve};
 use super::cidr::Family;
 use super::inventory::Inventory;
 use super::pool::{Field, Pool};
@@ -137,7 +138,7 @@ fn labels_text(labels: &BTreeMap<String, String>) -> String {
 /// ipv6pools annotation applies.
 pub fn explain(inventory: &Inventory, placement: &Placement<'_>) -> Vec<FamilyAnswer> {
     let namespace_site = inventory.annotation_sites.iter().find(|site| {
-        site.place == super::annotations::Place::Namespace
+        site.place == Place::Namespace
             && site.object == format!("Namespace/{}", placement.namespace)
     });
     let mut answers = vec![explain_family(
@@ -201,9 +202,24 @@ fn explain_family(
         annotation_steps.push((own_source, placement.own));
     }
     annotation_steps.push(("namespace annotation", namespace_site));
+    // The CNI network config's pool lists come next, when the inputs hold one.
+    let cni_config = inventory
+        .annotation_sites
+        .iter()
+        .find(|site| site.place == Place::CniConfig);
+    if cni_config.is_some() {
+        annotation_steps.push(("CNI network config", cni_config));
+    }
     for (source, site) in annotation_steps {
-        let field = match site.map(|s| s.path) {
-            Some(path) => format!("{path}[\"{}\"]", key.key()),
+        let field = match site {
+            Some(site) if site.place == Place::CniConfig => {
+                format!(
+                    "{} {}",
+                    site.path,
+                    site.label_for(key).trim_start_matches("CNI config ")
+                )
+            }
+            Some(site) => format!("{}[\"{}\"]", site.path, key.key()),
             None => format!("metadata.annotations[\"{}\"]", key.key()),
         };
         let object = match (source, site) {
@@ -240,6 +256,13 @@ fn explain_family(
             ));
             return answer;
         };
+        let place = match site {
+            Some(site) if site.place == Place::CniConfig => format!(
+                "{} of {object}'s cni_network_config (calico-node writes it to each node when it restarts)",
+                site.label_for(key).trim_start_matches("CNI config ")
+            ),
+            _ => format!("{object}'s annotation (`kubectl ippool assign`)"),
+        };
         let mut outcome = vec![
             "decides: the pod may use only these pools (nodeSelector, namespaceSelector and assignmentMode are not consulted)"
                 .to_owned(),
@@ -262,7 +285,7 @@ fn explain_family(
                             "error parsing pool \"{0}\": invalid CIDR address: {0}",
                             entry.text
                         ),
-                        fix_for(&object, &format!("no pool is named {}", entry.text)),
+                        fix_for(&place, &format!("no pool is named {}", entry.text)),
                     );
                     format!("{}: no such pool", entry.text)
                 }
@@ -270,7 +293,7 @@ fn explain_family(
                     fail(
                         &mut answer,
                         "error parsing pool \"\": invalid CIDR address: ".to_owned(),
-                        fix_for(&object, "an entry is empty"),
+                        fix_for(&place, "an entry is empty"),
                     );
                     "an empty entry".to_owned()
                 }
@@ -287,7 +310,7 @@ fn explain_family(
                             family_name(family)
                         ),
                         fix_for(
-                            &object,
+                            &place,
                             &format!("{} is an {} pool", entry.text, family_name(other)),
                         ),
                     );
@@ -301,7 +324,7 @@ fn explain_family(
                             cidr_text(pool)
                         ),
                         format!(
-                            "name an enabled pool in {object}'s annotation (`kubectl ippool assign`), or enable IPPool {} (`kubectl ippool enable {}`)",
+                            "name an enabled pool in {place}, or enable IPPool {} (`kubectl ippool enable {}`)",
                             pool_name(pool),
                             pool_name(pool)
                         ),
@@ -312,7 +335,7 @@ fn explain_family(
                     fail(
                         &mut answer,
                         format!("the given pool ({net}) does not exist, or is not enabled"),
-                        fix_for(&object, &format!("{net} is not exactly the CIDR of a pool")),
+                        fix_for(&place, &format!("{net} is not exactly the CIDR of a pool")),
                     );
                     format!("{}: not exactly a pool's CIDR", entry.text)
                 }
@@ -322,7 +345,7 @@ fn explain_family(
                         "cannot find a qualified ippool, no pools match the required use (Workload)"
                             .to_owned(),
                         fix_for(
-                            &object,
+                            &place,
                             &format!("IPPool {} does not allow Workload", pool_name(pool)),
                         ),
                     );

@@ -76,8 +76,10 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 None => ("no pool has this CIDR", ""),
             };
             let mut message = format!(
-                "{} annotation {} lists CIDR {}, which is not the CIDR of any enabled pool",
-                site.object, annotation.key.value, entry.text
+                "{} {} lists CIDR {}, which is not the CIDR of any enabled pool",
+                site.object,
+                site.label(annotation),
+                entry.text
             );
             let mut help = format!(
                 "list a pool's exact CIDR or its name; Calico fails {} with \"the given pool ({net}) does not exist, or is not enabled\"",

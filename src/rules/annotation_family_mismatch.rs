@@ -80,9 +80,9 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             let mut finding = RULE
                 .finding(
                     format!(
-                        "{} annotation {} lists {what}, which is {}",
+                        "{} {} lists {what}, which is {}",
                         site.object,
-                        annotation.key.value,
+                        site.label(annotation),
                         family.name()
                     ),
                     Location::at(entry.loc, Some(site.object.clone())),

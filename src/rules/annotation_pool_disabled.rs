@@ -80,16 +80,16 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             let breaking = super::live_state::pods_breaking(ctx, site, entry.loc);
             let message = if by_name {
                 format!(
-                    "{} annotation {} names {}, which is disabled{breaking}",
+                    "{} {} names {}, which is disabled{breaking}",
                     site.object,
-                    annotation.key.value,
+                    site.label(annotation),
                     pool.display_name()
                 )
             } else {
                 format!(
-                    "{} annotation {} lists {}, the CIDR of {}, which is disabled{breaking}",
+                    "{} {} lists {}, the CIDR of {}, which is disabled{breaking}",
                     site.object,
-                    annotation.key.value,
+                    site.label(annotation),
                     entry.text,
                     pool.display_name()
                 )

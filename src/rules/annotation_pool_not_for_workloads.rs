@@ -72,9 +72,9 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             let mut finding = RULE
                 .finding(
                     format!(
-                        "{} annotation {} lists {}, whose allowedUses [{uses}] lacks Workload",
+                        "{} {} lists {}, whose allowedUses [{uses}] lacks Workload",
                         site.object,
-                        annotation.key.value,
+                        site.label(annotation),
                         pool.display_name()
                     ),
                     Location::at(entry.loc, Some(site.object.clone())),

@@ -119,6 +119,21 @@ pub(crate) fn pods_breaking(
                     })
             })
             .count(),
+        // Every pod that neither it nor its namespace gives a pool list of the family.
+        Place::CniConfig => {
+            let setting: HashSet<&str> = ctx
+                .inventory
+                .annotation_sites
+                .iter()
+                .filter(|s| s.pool_entries().next().is_some())
+                .map(|s| s.object.as_str())
+                .collect();
+            pods.filter(|pod| {
+                !setting.contains(pod.object.as_str())
+                    && !setting.contains(format!("Namespace/{}", pod.namespace).as_str())
+            })
+            .count()
+        }
         Place::Pod | Place::WorkloadMetadata { .. } | Place::Unread => 0,
     };
     match count {

@@ -65,9 +65,9 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 out.push(
                     RULE.finding(
                         format!(
-                            "{} annotation {} is {}, not a string; Kubernetes rejects the object",
+                            "{} {} is {}, not a string; Kubernetes rejects the object",
                             site.object,
-                            key.key(),
+                            site.label_for(key),
                             wrong.found
                         ),
                         Location::at(wrong.loc, Some(site.object.clone())),
@@ -109,9 +109,9 @@ fn check_value(
             out.push(
                 RULE.finding(
                     format!(
-                        "{} annotation {} is not a JSON list of strings: {}",
+                        "{} {} is not a JSON list of strings: {}",
                         site.object,
-                        key.key(),
+                        site.label_for(key),
                         fault.message
                     ),
                     at(fault.loc),
@@ -133,9 +133,9 @@ fn check_value(
                 out.push(
                     RULE.finding(
                         format!(
-                            "{} annotation {} has an entry that is {what}, which names no pool",
+                            "{} {} has an entry that is {what}, which names no pool",
                             site.object,
-                            key.key()
+                            site.label_for(key)
                         ),
                         at(entry.loc),
                     )
@@ -152,9 +152,9 @@ fn check_value(
                 out.push(
                     RULE.finding(
                         format!(
-                            "{} annotation {} lists no address; Calico fails {}",
+                            "{} {} lists no address; Calico fails {}",
                             site.object,
-                            key.key(),
+                            site.label_for(key),
                             site.affected()
                         ),
                         at(*loc),
@@ -183,9 +183,9 @@ fn check_value(
                 out.push(
                     RULE.finding(
                         format!(
-                            "{} annotation {} has {:?}, which is not an IP address",
+                            "{} {} has {:?}, which is not an IP address",
                             site.object,
-                            key.key(),
+                            site.label_for(key),
                             entry.text
                         ),
                         at(entry.loc),
@@ -200,9 +200,9 @@ fn check_value(
                 out.push(
                     RULE.finding(
                         format!(
-                            "{} annotation {} lists no family; Calico assigns no address and fails {}",
+                            "{} {} lists no family; Calico assigns no address and fails {}",
                             site.object,
-                            key.key(),
+                            site.label_for(key),
                             site.affected()
                         ),
                         at(*loc),
@@ -222,9 +222,9 @@ fn check_value(
                 out.push(
                     RULE.finding(
                         format!(
-                            "{} annotation {} has {:?}, which is not IPv4 or IPv6",
+                            "{} {} has {:?}, which is not IPv4 or IPv6",
                             site.object,
-                            key.key(),
+                            site.label_for(key),
                             entry.text
                         ),
                         at(entry.loc),

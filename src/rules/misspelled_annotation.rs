@@ -50,7 +50,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         let moved_to = match site.place {
             Place::Namespace | Place::Pod | Place::PodTemplate => None,
             Place::WorkloadMetadata { template } => Some(template),
-            Place::Unread => continue,
+            Place::Unread | Place::CniConfig => continue,
         };
         for annotation in site.annotations.iter().filter(|a| a.cni.is_none()) {
             let key = &annotation.key.value;

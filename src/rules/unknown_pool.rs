@@ -105,9 +105,9 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             let mut finding = RULE
                 .finding(
                     format!(
-                        "{} annotation {} names pool {:?}, {undefined}{}",
+                        "{} {} names pool {:?}, {undefined}{}",
                         site.object,
-                        annotation.key.value,
+                        site.label(annotation),
                         entry.text,
                         super::live_state::pods_breaking(ctx, site, entry.loc)
                     ),
