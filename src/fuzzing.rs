@@ -146,3 +146,43 @@ pub fn pipeline(data: &[u8]) {
         }
     }
 }
+
+/// A recorded cluster state (`lint --cluster-dump`): reading it never panics, and linting what
+/// it holds as a live cluster never panics and points only inside the rendered sources.
+pub fn cluster_dump(data: &[u8]) {
+    use clap::Parser;
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(objects) = crate::live::dump::parse(text, "fuzz") else {
+        return;
+    };
+    let objects = crate::live::snapshot::cluster_objects(objects);
+    let cli = crate::cli::Cli::try_parse_from(["kubectl-ippool", "lint", "--cluster-dump", "fuzz"])
+        .expect("valid arguments");
+    let crate::cli::Command::Lint(args) = cli.command else {
+        unreachable!("lint arguments")
+    };
+    let settings =
+        crate::settings::LintSettings::resolve_with(args, crate::config::Config::default())
+            .expect("settings");
+    let outcome = crate::lint::run_with_cluster(&settings, &mut std::io::empty(), objects)
+        .expect("no paths to discover");
+    for finding in &outcome.findings {
+        let locations =
+            std::iter::once(&finding.location).chain(finding.related.iter().map(|r| &r.location));
+        for loc in locations.filter_map(|l| l.loc) {
+            let source = outcome.sources.get(loc.source).expect("a known source");
+            assert!(
+                loc.span.start <= loc.span.end
+                    && loc.span.end <= source.text.len()
+                    && source.text.is_char_boundary(loc.span.start)
+                    && source.text.is_char_boundary(loc.span.end),
+                "{}: {:?} outside {}",
+                finding.code,
+                loc.span,
+                source.name
+            );
+        }
+    }
+}

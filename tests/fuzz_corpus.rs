@@ -34,6 +34,7 @@ fn the_fuzz_corpus_replays_clean() {
         ("selector", fuzzing::selector),
         ("cni_annotations", fuzzing::cni_annotations),
         ("pipeline", fuzzing::pipeline),
+        ("cluster_dump", fuzzing::cluster_dump),
     ] {
         let replayed = replay(target, check);
         assert!(replayed > 0, "no corpus for {target}");
@@ -44,7 +45,13 @@ fn the_fuzz_corpus_replays_clean() {
 #[test]
 fn every_fuzz_target_is_replayed() {
     let manifest = fs::read_to_string("fuzz/Cargo.toml").unwrap();
-    for target in ["yaml_loader", "selector", "cni_annotations", "pipeline"] {
+    for target in [
+        "yaml_loader",
+        "selector",
+        "cni_annotations",
+        "pipeline",
+        "cluster_dump",
+    ] {
         assert!(
             manifest.contains(&format!("name = \"{target}\"")),
             "{target}"

@@ -606,3 +606,36 @@ fn the_cni_config_is_read_judged_like_an_annotation_and_decides_which() {
         out.stdout
     );
 }
+
+#[test]
+fn manifest_annotations_resolve_against_live_pools() {
+    let api = FakeApi::start();
+    api.insert(pool("live-only-pool", "10.244.0.0/16", json!({})));
+    let manifests = api.dir().join("manifests");
+    std::fs::create_dir_all(&manifests).unwrap();
+    std::fs::write(
+        manifests.join("ns.yaml"),
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  annotations:\n    cni.projectcalico.org/ipv4pools: '[\"live-only-pool\", \"typo-pool\"]'\n",
+    )
+    .unwrap();
+    let (_, report) = json_run(&api, &["lint", "--cluster", "manifests", "-o", "json"]);
+    let unknown = with_code(&report, "IPP202");
+    assert_eq!(unknown.len(), 1, "{report:#}");
+    assert_eq!(
+        unknown[0]["message"],
+        "Namespace/shop annotation cni.projectcalico.org/ipv4pools names pool \"typo-pool\", which neither the inputs nor the cluster define"
+    );
+    assert_eq!(unknown[0]["location"]["path"], "manifests/ns.yaml");
+    // Offline, no pool is known, so the names cannot be judged at all.
+    let offline = run(&api, &["lint", "manifests", "-o", "json"]);
+    let offline: Value = serde_json::from_str(&offline.stdout).unwrap();
+    let unjudged = with_code(&offline, "IPP202");
+    assert_eq!(unjudged.len(), 1, "{offline:#}");
+    assert!(
+        unjudged[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("cannot be checked"),
+        "{offline:#}"
+    );
+}

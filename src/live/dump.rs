@@ -35,9 +35,14 @@ pub fn read(path: &Path) -> Result<Vec<Value>, String> {
     if let Some(problem) = refused {
         return Err(format!("cluster dump {shown}: {}", problem.message));
     }
-    let parsed = yaml::parse(&text, &Limits::default());
+    parse(&text, &shown.to_string())
+}
+
+/// The objects of a dump's text; `shown` names it in errors.
+pub fn parse(text: &str, shown: &str) -> Result<Vec<Value>, String> {
+    let parsed = yaml::parse(text, &Limits::default());
     if let Some(error) = parsed.errors.first() {
-        let (line, column) = line_col(&text, error.span.start);
+        let (line, column) = line_col(text, error.span.start);
         return Err(format!(
             "cluster dump {shown}:{line}:{column}: invalid YAML: {}",
             error.message
