@@ -233,7 +233,8 @@ impl FakeApi {
             user: "tester".to_owned(),
             ..State::default()
         }));
-        let workers = (0..4)
+        // kubectl discovers every group at once: fewer workers than its connections stall it.
+        let workers = (0..16)
             .map(|_| {
                 let server = Arc::clone(&server);
                 let state = Arc::clone(&state);
