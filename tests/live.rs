@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use assert_cmd::Command;
 use serde_json::{Value, json};
+use support::binary::{ippool, run};
 use support::fake_api::{FakeApi, Fault};
 use support::{CRD, seed};
 
@@ -20,32 +21,6 @@ fn cluster() -> FakeApi {
     seed(&api);
     api.clear_log();
     api
-}
-
-/// The binary, pointed at the fake server by `KUBECONFIG`, with no home kubeconfig to fall
-/// back on.
-fn ippool(api: &FakeApi) -> Command {
-    let mut cmd = Command::cargo_bin("kubectl-ippool").unwrap();
-    cmd.env("KUBECONFIG", api.kubeconfig())
-        .env("HOME", api.dir())
-        .env("NO_COLOR", "1")
-        .env_remove("KUBERNETES_SERVICE_HOST");
-    cmd
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(api: &FakeApi, args: &[&str]) -> Run {
-    let output = ippool(api).args(args).output().unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
 }
 
 fn namespace(api: &FakeApi, name: &str) -> Value {

@@ -7,33 +7,9 @@ mod support;
 
 use assert_cmd::Command;
 use serde_json::{Value, json};
+use support::binary::{assert_holds, run};
 use support::fake_api::FakeApi;
 use support::{allocated_block, block, node, pod, pool, seed_large};
-
-fn ippool(api: &FakeApi) -> Command {
-    let mut cmd = Command::cargo_bin("kubectl-ippool").unwrap();
-    cmd.env("KUBECONFIG", api.kubeconfig())
-        .env("HOME", api.dir())
-        .env("NO_COLOR", "1")
-        .env_remove("KUBERNETES_SERVICE_HOST")
-        .current_dir(api.dir());
-    cmd
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(api: &FakeApi, args: &[&str]) -> Run {
-    let output = ippool(api).args(args).output().unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
 
 fn json_run(api: &FakeApi, args: &[&str]) -> (i32, Value) {
     let out = run(api, args);
@@ -62,36 +38,17 @@ fn two_overlapping_live_pools_are_shown_from_their_cluster_sources() {
     api.insert(pool("extra-ippool", "10.244.128.0/20", json!({})));
     let out = run(&api, &["lint", "--cluster", "--select", "IPP101"]);
     assert_eq!(out.code, 1, "{}", out.stderr);
-    assert!(
-        out.stdout
-            .contains("IPPool extra-ippool (10.244.128.0/20) overlaps IPPool default-ipv4-ippool"),
-        "{}",
-        out.stdout
-    );
     // Both snippets, each from its own cluster source, under the cidr value.
-    assert!(
-        out.stdout.contains("╭─[cluster:IPPool/extra-ippool:"),
-        "{}",
-        out.stdout
+    assert_holds(
+        &out.stdout,
+        &[
+            "IPPool extra-ippool (10.244.128.0/20) overlaps IPPool default-ipv4-ippool",
+            "╭─[cluster:IPPool/extra-ippool:",
+            "╭─[cluster:IPPool/default-ipv4-ippool:",
+            "cidr: 10.244.128.0/20",
+            "in 0 files and 2 objects from the cluster (0 documents, 2 pools)",
+        ],
     );
-    assert!(
-        out.stdout
-            .contains("╭─[cluster:IPPool/default-ipv4-ippool:"),
-        "{}",
-        out.stdout
-    );
-    assert!(
-        out.stdout.contains("cidr: 10.244.128.0/20"),
-        "{}",
-        out.stdout
-    );
-    assert!(
-        out.stdout
-            .contains("in 0 files and 2 objects from the cluster (0 documents, 2 pools)"),
-        "{}",
-        out.stdout
-    );
-
     let (code, report) = json_run(&api, &["lint", "--cluster", "-o", "json"]);
     assert_eq!(code, 1);
     let overlap = with_code(&report, "IPP101");

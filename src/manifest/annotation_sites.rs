@@ -173,6 +173,33 @@ fn looks_calico_related(key: &str) -> bool {
         || crate::suggest::closest(name, CniKey::ALL.map(CniKey::name)).is_some()
 }
 
+/// The entries of a JSON string list that starts at byte `offset` of the scalar `node`'s value
+/// `text`, each located at its content (or its whole token when empty or `null`).
+pub(super) fn entries_at(
+    reader: &Reader<'_>,
+    node: NodeRef<'_>,
+    text: &str,
+    offset: usize,
+    items: Vec<crate::model::annotations::JsonString>,
+) -> Vec<Entry> {
+    items
+        .into_iter()
+        .map(|item| {
+            let range = if item.content.is_empty() {
+                item.token
+            } else {
+                item.content
+            };
+            let (start, end) = (offset + range.start, offset + range.end);
+            Entry {
+                text: item.text,
+                loc: reader.loc(reader.value_range(node, text, start, end)),
+                null: item.null,
+            }
+        })
+        .collect()
+}
+
 fn value(reader: &Reader<'_>, node: NodeRef<'_>) -> Value {
     let loc = reader.loc(node.span());
     let text = match node.scalar_type() {
@@ -190,23 +217,7 @@ fn value(reader: &Reader<'_>, node: NodeRef<'_>) -> Value {
         Ok(Vec::new())
     } else {
         parse_string_list(text)
-            .map(|items| {
-                items
-                    .into_iter()
-                    .map(|item| {
-                        let range = if item.content.is_empty() {
-                            item.token
-                        } else {
-                            item.content
-                        };
-                        Entry {
-                            text: item.text,
-                            loc: reader.loc(reader.value_range(node, text, range.start, range.end)),
-                            null: item.null,
-                        }
-                    })
-                    .collect()
-            })
+            .map(|items| entries_at(reader, node, text, 0, items))
             .map_err(|error| JsonFault {
                 message: error.message,
                 loc: reader.loc(reader.value_span(node, text, error.offset)),

@@ -7,7 +7,7 @@
 use super::extract::{Reader, group_and_kind};
 use super::yaml::NodeRef;
 use crate::model::annotations::{
-    Annotation, AnnotationSite, CniKey, Entry, Place, Value, parse_string_list,
+    Annotation, AnnotationSite, CniKey, Place, Value, parse_string_list,
 };
 use crate::model::inventory::Inventory;
 use crate::model::pool::Spanned;
@@ -59,22 +59,8 @@ pub fn read(reader: &Reader<'_>, object: NodeRef<'_>, inventory: &mut Inventory)
         let Ok(items) = parse_string_list(list_text) else {
             continue;
         };
-        let entries = items
-            .into_iter()
-            .map(|item| {
-                let range = if item.content.is_empty() {
-                    item.token
-                } else {
-                    item.content
-                };
-                let (start, end) = (list_range.start + range.start, list_range.start + range.end);
-                Entry {
-                    text: item.text,
-                    loc: reader.loc(reader.value_range(node, text, start, end)),
-                    null: item.null,
-                }
-            })
-            .collect();
+        let entries =
+            super::annotation_sites::entries_at(reader, node, text, list_range.start, items);
         annotations.push(Annotation {
             key: Spanned {
                 value: format!("ipam.{field}"),

@@ -91,28 +91,20 @@ fn cidr_text(pool: &Pool) -> String {
         .unwrap_or_default()
 }
 
-fn node_selector(pool: &Pool) -> Result<Option<&Selector>, String> {
-    match &pool.node_selector {
+/// A selector field as IPAM evaluates it: `None` when omitted or empty (every node, every
+/// namespace), an error when it does not parse or is not a string.
+fn written_selector<'p>(
+    field: &'p Field<crate::model::pool::SelectorField>,
+    name: &str,
+) -> Result<Option<&'p Selector>, String> {
+    match field {
         Field::Set(written) if !written.value.text.trim().is_empty() => written
             .value
             .parsed
             .as_ref()
             .map(Some)
             .map_err(|fault| fault.message.clone()),
-        Field::WrongType(wrong) => Err(format!("nodeSelector is {}", wrong.found)),
-        _ => Ok(None),
-    }
-}
-
-fn namespace_selector(pool: &Pool) -> Result<Option<&Selector>, String> {
-    match &pool.namespace_selector {
-        Field::Set(written) if !written.value.text.trim().is_empty() => written
-            .value
-            .parsed
-            .as_ref()
-            .map(Some)
-            .map_err(|fault| fault.message.clone()),
-        Field::WrongType(wrong) => Err(format!("namespaceSelector is {}", wrong.found)),
+        Field::WrongType(wrong) => Err(format!("{name} is {}", wrong.found)),
         _ => Ok(None),
     }
 }
@@ -517,7 +509,7 @@ fn judge(
     if pool.assignment_mode_or_default() == "Manual" {
         return Err("assignmentMode Manual: only for pods whose annotations name it".to_owned());
     }
-    let node_part = match node_selector(pool) {
+    let node_part = match written_selector(&pool.node_selector, "nodeSelector") {
         Err(message) => {
             return Err(format!(
                 "nodeSelector does not parse ({message}): Calico fails the allocation"
@@ -552,7 +544,7 @@ fn judge(
             }
         }
     };
-    match namespace_selector(pool) {
+    match written_selector(&pool.namespace_selector, "namespaceSelector") {
         Err(message) => Err(format!("namespaceSelector does not parse ({message})")),
         Ok(None) => Ok(node_part),
         Ok(Some(selector)) => {

@@ -59,26 +59,13 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    let Some(replaced) = ctx.replaced else {
-        return;
-    };
-    for pool in ctx
-        .pools()
-        .filter(|p| p.source.is_resource() && !ctx.is_live(p.anchor))
-    {
-        let (Some(name), Some(family)) = (pool.name.value(), pool.family()) else {
+    for (pool, live) in super::live_state::redefined_pools(ctx) {
+        let Some(family) = pool.family() else {
             continue;
         };
         if !pool.block_size.is_absent() {
             continue;
         }
-        let Some(live) = replaced
-            .pools
-            .iter()
-            .find(|live| live.name.value() == Some(name))
-        else {
-            continue;
-        };
         let default = i64::from(family.default_block_size());
         let (Some(live_size), Some(live_loc)) = (live.block_size.value(), live.block_size.loc())
         else {

@@ -61,23 +61,7 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    let Some(replaced) = ctx.replaced else {
-        return;
-    };
-    for pool in ctx
-        .pools()
-        .filter(|p| p.source.is_resource() && !ctx.is_live(p.anchor))
-    {
-        let Some(name) = pool.name.value() else {
-            continue;
-        };
-        let Some(live) = replaced
-            .pools
-            .iter()
-            .find(|live| live.name.value() == Some(name))
-        else {
-            continue;
-        };
+    for (pool, live) in super::live_state::redefined_pools(ctx) {
         if let (Some(written), Some(net), Some(live_net)) =
             (pool.cidr.spanned(), pool.cidr_net(), live.cidr_net())
             && net.trunc() != live_net.trunc()

@@ -78,6 +78,23 @@ impl<'a> LiveState<'a> {
     }
 }
 
+/// The IPPool manifests of a run with a cluster state, each with the live pool of its name that
+/// it would replace (the drift rules compare the two).
+pub(crate) fn redefined_pools<'a>(ctx: &Context<'a>) -> Vec<(&'a Pool, &'a Pool)> {
+    let Some(replaced) = ctx.replaced else {
+        return Vec::new();
+    };
+    let by_name: HashMap<&str, &Pool> = replaced
+        .pools
+        .iter()
+        .filter_map(|live| Some((live.name.value()?.as_str(), live)))
+        .collect();
+    ctx.pools()
+        .filter(|pool| pool.source.is_resource() && !ctx.is_live(pool.anchor))
+        .filter_map(|pool| Some((pool, *by_name.get(pool.name.value()?.as_str())?)))
+        .collect()
+}
+
 /// How many running pods of the cluster a pool annotation of `site` applies to, said as a
 /// clause for a message (" (12 running pods there fail when they are recreated)"); empty when
 /// the run has no cluster state, the site is not a live object, or no pod is concerned.
