@@ -596,3 +596,36 @@ fn manifest_annotations_resolve_against_live_pools() {
         "{offline:#}"
     );
 }
+
+/// CI formats have no file for a live object: GitHub annotations name the object instead of a
+/// file that is not in the repository, SARIF results carry the object as a logical location.
+#[test]
+fn ci_formats_name_live_objects_instead_of_files() {
+    let api = FakeApi::start();
+    api.insert(pool("default-ipv4-ippool", "10.244.0.0/16", json!({})));
+    api.insert(pool("extra-ippool", "10.244.128.0/20", json!({})));
+    let github = run(&api, &["lint", "--cluster", "-o", "github"]);
+    let line = github
+        .stdout
+        .lines()
+        .find(|l| l.contains("IPP101"))
+        .unwrap_or_else(|| panic!("{}", github.stdout));
+    assert!(!line.contains("file="), "{line}");
+    assert!(
+        line.contains("::IPPool/extra-ippool: IPPool extra-ippool (10.244.128.0/20) overlaps"),
+        "{line}"
+    );
+    let (_, sarif) = json_run(&api, &["lint", "--cluster", "-o", "sarif"]);
+    let result = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "IPP101")
+        .unwrap_or_else(|| panic!("{sarif:#}"));
+    let location = &result["locations"][0];
+    assert!(location.get("physicalLocation").is_none(), "{location:#}");
+    assert_eq!(
+        location["logicalLocations"][0]["fullyQualifiedName"],
+        "IPPool/extra-ippool"
+    );
+}

@@ -25,7 +25,8 @@ fn command(finding: &Finding, sources: &SourceMap) -> String {
         .location
         .loc
         .as_ref()
-        .and_then(|loc| position(sources, loc));
+        .and_then(|loc| position(sources, loc))
+        .filter(|position| !super::is_live_source(position.path));
     if let Some(position) = &position {
         properties.push(("file", position.path.to_owned()));
         properties.push(("line", position.start.line.to_string()));

@@ -158,6 +158,13 @@ impl Finding {
     }
 }
 
+/// A source rendered from a live object (`cluster:IPPool/x`): it has no file a CI annotation or
+/// a code-scanning alert could point into.
+pub fn is_live_source(path: &str) -> bool {
+    path.strip_prefix(crate::manifest::emit::CLUSTER_SOURCE)
+        .is_some_and(|rest| rest.starts_with(':'))
+}
+
 fn is_zero(count: &usize) -> bool {
     *count == 0
 }

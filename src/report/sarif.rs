@@ -286,6 +286,8 @@ fn location<'a>(
         .loc
         .as_ref()
         .and_then(|loc| position(sources, loc))
+        // A live object is named by its logical location only: there is no artifact to open.
+        .filter(|position| !super::is_live_source(position.path))
         .map(|position| PhysicalLocation {
             artifact_location: artifact_location(position.path, cwd),
             region: Region {
