@@ -37,6 +37,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-ippool' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the cluster''s pools with their usage (blocks, addresses in use)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one pool: effective spec, blocks per node, who names it, pods using it')
             [CompletionResult]::new('which', 'which', [CompletionResultType]::ParameterValue, 'Explain which pools a new pod of a pod, namespace or workload draws from, step by step in Calico''s order, and the error Calico gives when none qualifies')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Plan Calico''s pool migration: every pod moved off a pool, checked before anything changes')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish or powershell)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -232,6 +233,24 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-ippool' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'kubectl-ippool;migrate' {
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'The pool to move the pods off')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The pool to move them to (an existing one)')
+            [CompletionResult]::new('--to-cidr', '--to-cidr', [CompletionResultType]::ParameterName, 'Create the pool to move them to, with this CIDR and the old pool''s settings')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'The name of the pool --to-cidr creates [default: the CIDR''s, as the operator names pools: 10.250.0.0-16]')
+            [CompletionResult]::new('--block-size', '--block-size', [CompletionResultType]::ParameterName, 'The blockSize of the pool --to-cidr creates [default: the old pool''s]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Print the plan as JSON or YAML')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Print the plan as JSON or YAML')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file [default: $KUBECONFIG, several files merged as kubectl does, else ~/.kube/config; inside a pod, its service account]')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use [default: the current context]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The kubeconfig user to use [default: the context''s]')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long to wait for each request (e.g. 5s, 2m, 1h30m; 0 waits as long as it takes)')
+            [CompletionResult]::new('--rewrite-annotations', '--rewrite-annotations', [CompletionResultType]::ParameterName, 'Rewrite the annotations (and CNI config) that name the old pool to the new one, as a step')
+            [CompletionResult]::new('--delete-bare-pods', '--delete-bare-pods', [CompletionResultType]::ParameterName, 'Delete the pods no controller recreates (bare pods, pods of Jobs)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'kubectl-ippool;completion' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -250,6 +269,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-ippool' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the cluster''s pools with their usage (blocks, addresses in use)')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one pool: effective spec, blocks per node, who names it, pods using it')
             [CompletionResult]::new('which', 'which', [CompletionResultType]::ParameterValue, 'Explain which pools a new pod of a pod, namespace or workload draws from, step by step in Calico''s order, and the error Calico gives when none qualifies')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Plan Calico''s pool migration: every pod moved off a pool, checked before anything changes')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish or powershell)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -288,6 +308,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-ippool' -ScriptBlock {
             break
         }
         'kubectl-ippool;help;which' {
+            break
+        }
+        'kubectl-ippool;help;migrate' {
             break
         }
         'kubectl-ippool;help;completion' {

@@ -40,6 +40,9 @@ _kubectl__ippool() {
             kubectl__ippool,list)
                 cmd="kubectl__ippool__subcmd__list"
                 ;;
+            kubectl__ippool,migrate)
+                cmd="kubectl__ippool__subcmd__migrate"
+                ;;
             kubectl__ippool,patch)
                 cmd="kubectl__ippool__subcmd__patch"
                 ;;
@@ -82,6 +85,9 @@ _kubectl__ippool() {
             kubectl__ippool__subcmd__help,list)
                 cmd="kubectl__ippool__subcmd__help__subcmd__list"
                 ;;
+            kubectl__ippool__subcmd__help,migrate)
+                cmd="kubectl__ippool__subcmd__help__subcmd__migrate"
+                ;;
             kubectl__ippool__subcmd__help,patch)
                 cmd="kubectl__ippool__subcmd__help__subcmd__patch"
                 ;;
@@ -107,7 +113,7 @@ _kubectl__ippool() {
 
     case "${cmd}" in
         kubectl__ippool)
-            opts="-h -V --help --version lint rules explain plan assign unassign enable disable patch list show which completion help"
+            opts="-h -V --help --version lint rules explain plan assign unassign enable disable patch list show which migrate completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -299,7 +305,7 @@ _kubectl__ippool() {
             return 0
             ;;
         kubectl__ippool__subcmd__help)
-            opts="lint rules explain plan assign unassign enable disable patch list show which completion help"
+            opts="lint rules explain plan assign unassign enable disable patch list show which migrate completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -411,6 +417,20 @@ _kubectl__ippool() {
             return 0
             ;;
         kubectl__ippool__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__ippool__subcmd__help__subcmd__migrate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -646,6 +666,64 @@ _kubectl__ippool() {
                     return 0
                     ;;
                 -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__ippool__subcmd__migrate)
+            opts="-o -h --from --to --to-cidr --name --block-size --rewrite-annotations --delete-bare-pods --output --kubeconfig --context --user --request-timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to-cidr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --block-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -9,6 +9,7 @@ use clap::{CommandFactory, FromArgMatches};
 
 mod complete;
 mod live;
+mod runbook;
 mod which;
 
 use crate::cli::{Cli, ColorChoice, Command, ListFormat, OutputFormat, RulesArgs};
@@ -95,6 +96,7 @@ pub fn run(args: Vec<OsString>, io: &mut Io<'_>) -> i32 {
         Command::List(args) => live::list(args, io),
         Command::Show(args) => live::show(args, io),
         Command::Which(args) => which::which(args, io),
+        Command::Migrate(args) => runbook::migrate(args, io),
     };
     match result {
         Ok(code) => code,

@@ -66,6 +66,9 @@ pub enum Command {
     /// Calico's order, and the error Calico gives when none qualifies
     #[command(long_about = WHICH_ABOUT, after_help = WHICH_EXIT_CODES)]
     Which(WhichArgs),
+    /// Plan Calico's pool migration: every pod moved off a pool, checked before anything changes
+    #[command(long_about = MIGRATE_ABOUT, after_help = MIGRATE_EXIT_CODES)]
+    Migrate(MigrateArgs),
     /// Print a shell completion script (bash, zsh, fish or powershell)
     #[command(long_about = COMPLETION_ABOUT)]
     Completion {
@@ -74,6 +77,22 @@ pub enum Command {
         shell: CompletionShell,
     },
 }
+
+const MIGRATE_ABOUT: &str = "\
+Plan Calico's procedure for moving pods to another pool (Migrate from one IP pool to another,
+https://docs.tigera.io/calico/latest/networking/ipam/migrate-pools): create the new pool (with
+--to-cidr), disable the old one, recreate every pod still using it owner by owner (a rolling
+restart for Deployments, StatefulSets and DaemonSets; bare pods and Jobs' pods only with
+--delete-bare-pods), verify that each moved, and delete the old pool once its blocks are empty.
+
+Every check runs before the first write: the new pool overlaps no other and has blocks for the
+nodes the pods run on; objects whose pool annotations name the old pool are listed (their new pods
+would fail); an operator-managed pool is changed through the Installation. This release prints
+the plan; carrying it out (--execute) is not built yet.";
+
+const MIGRATE_EXIT_CODES: &str = "\
+Exit codes: 0 the plan's checks pass, 1 a check blocks the migration, 2 the pools or the cluster
+could not be read.";
 
 const WHICH_ABOUT: &str = "\
 Explain which pools a new pod there would draw from, in Calico's order: the pod's own
@@ -427,6 +446,50 @@ pub struct PatchArgs {
     /// Refused: a pool's blockSize can never change (see `resize`)
     #[arg(long, value_name = "BITS", help_heading = "Fields")]
     pub block_size: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// The pool to move the pods off
+    #[arg(long, value_name = "POOL")]
+    pub from: String,
+
+    /// The pool to move them to (an existing one)
+    #[arg(
+        long,
+        value_name = "POOL",
+        conflicts_with = "to_cidr",
+        required_unless_present = "to_cidr"
+    )]
+    pub to: Option<String>,
+
+    /// Create the pool to move them to, with this CIDR and the old pool's settings
+    #[arg(long, value_name = "CIDR")]
+    pub to_cidr: Option<String>,
+
+    /// The name of the pool --to-cidr creates [default: the CIDR's, as the operator names pools:
+    /// 10.250.0.0-16]
+    #[arg(long, value_name = "NAME", requires = "to_cidr")]
+    pub name: Option<String>,
+
+    /// The blockSize of the pool --to-cidr creates [default: the old pool's]
+    #[arg(long, value_name = "BITS", requires = "to_cidr")]
+    pub block_size: Option<u8>,
+
+    /// Rewrite the annotations (and CNI config) that name the old pool to the new one, as a step
+    #[arg(long)]
+    pub rewrite_annotations: bool,
+
+    /// Delete the pods no controller recreates (bare pods, pods of Jobs)
+    #[arg(long)]
+    pub delete_bare_pods: bool,
+
+    /// Print the plan as JSON or YAML
+    #[arg(short = 'o', long = "output", value_enum, value_name = "FORMAT")]
+    pub output: Option<ObjectFormat>,
+
+    #[command(flatten)]
+    pub connect: ClusterArgs,
 }
 
 #[derive(Debug, Args)]

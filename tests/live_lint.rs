@@ -629,3 +629,208 @@ fn ci_formats_name_live_objects_instead_of_files() {
         "IPPool/extra-ippool"
     );
 }
+
+/// A cluster whose default pool holds the pods of a Deployment, a StatefulSet and a bare pod,
+/// with a namespace annotation naming it.
+fn migration_cluster() -> FakeApi {
+    let api = FakeApi::start();
+    api.insert(pool(
+        "default-ipv4-ippool",
+        "192.168.0.0/16",
+        json!({"blockSize": 26, "natOutgoing": true}),
+    ));
+    api.insert(pool(
+        "zone-pool",
+        "10.251.0.0/16",
+        json!({"nodeSelector": "zone == 'b'"}),
+    ));
+    api.insert(node("node-1", json!({"zone": "a"})));
+    api.insert(json!({
+        "apiVersion": "v1", "kind": "Namespace",
+        "metadata": {"name": "shop", "annotations": {
+            "cni.projectcalico.org/ipv4pools": "[\"default-ipv4-ippool\"]", "team": "a"}},
+    }));
+    for (name, owner, ip) in [
+        (
+            "web-7d9f-a",
+            Some(("ReplicaSet", "web-7d9f")),
+            "192.168.0.5",
+        ),
+        (
+            "web-7d9f-b",
+            Some(("ReplicaSet", "web-7d9f")),
+            "192.168.0.6",
+        ),
+        ("db-0", Some(("StatefulSet", "db")), "192.168.0.7"),
+        ("debug", None, "192.168.0.8"),
+    ] {
+        let mut object = pod("shop", name, ip, "node-1");
+        if let Some((kind, owner)) = owner {
+            object["metadata"]["ownerReferences"] =
+                json!([{"apiVersion": "apps/v1", "kind": kind, "name": owner}]);
+        }
+        api.insert(object);
+    }
+    api.insert(block("192.168.0.0/26", "node-1", 4));
+    api
+}
+
+#[test]
+fn migrate_prints_a_checked_plan_with_its_pods_and_writes_nothing() {
+    let api = migration_cluster();
+    api.clear_log();
+    let out = run(
+        &api,
+        &[
+            "migrate",
+            "--from",
+            "default-ipv4-ippool",
+            "--to-cidr",
+            "10.250.0.0/16",
+        ],
+    );
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert_holds(
+        &out.stdout,
+        &[
+            "Migrate pods from IPPool default-ipv4-ippool to IPPool 10.250.0.0-16 (10.250.0.0/16)",
+            "✓ 10.250.0.0/16 overlaps no other pool",
+            "✗ 1 object names default-ipv4-ippool in pool annotations: once it is disabled their new pods fail",
+            "fix: pass --rewrite-annotations",
+            "✗ 1 pod without a controller that recreates it (bare pods, pods of Jobs): deleting it loses it",
+            "Plan (4 pods to move, in 3 waves):",
+        ],
+    );
+    let (code, plan) = json_run(
+        &api,
+        &[
+            "migrate",
+            "--from",
+            "default-ipv4-ippool",
+            "--to-cidr",
+            "10.250.0.0/16",
+            "--name",
+            "new-pool",
+            "--rewrite-annotations",
+            "--delete-bare-pods",
+            "-o",
+            "json",
+        ],
+    );
+    assert_eq!(code, 0, "{plan:#}");
+    let titles: Vec<&str> = plan["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "Create IPPool new-pool (10.250.0.0/16)",
+            "Rewrite the annotations that name default-ipv4-ippool",
+            "Disable IPPool default-ipv4-ippool",
+            "Restart Deployment/web in shop",
+            "Delete the pods of Pod/debug in shop",
+            "Restart StatefulSet/db in shop",
+            "Verify every pod moved to new-pool",
+            "Delete IPPool default-ipv4-ippool",
+        ]
+    );
+    let waves: Vec<(String, usize)> = plan["waves"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["owner"].as_str().unwrap().to_owned(),
+                w["pods"].as_array().unwrap().len(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        waves,
+        [
+            ("Deployment/web".to_owned(), 2),
+            ("Pod/debug".to_owned(), 1),
+            ("StatefulSet/db".to_owned(), 1)
+        ]
+    );
+    assert_eq!(
+        plan["steps"][7]["verify"],
+        "its IPAM blocks hold no allocation (now 1 block holding 4 addresses)"
+    );
+    assert!(api.writes().is_empty(), "{:?}", api.writes());
+}
+
+#[test]
+fn migrate_refuses_an_overlapping_target_and_goes_through_the_installation_for_operator_pools() {
+    let api = migration_cluster();
+    let out = run(
+        &api,
+        &[
+            "migrate",
+            "--from",
+            "default-ipv4-ippool",
+            "--to",
+            "zone-pool",
+            "--rewrite-annotations",
+            "--delete-bare-pods",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    // zone-pool selects zone b; node-1 is zone a.
+    assert_holds(
+        &out.stdout,
+        &["! IPPool zone-pool's nodeSelector `zone == 'b'` does not select node-1"],
+    );
+    let out = run(
+        &api,
+        &[
+            "migrate",
+            "--from",
+            "default-ipv4-ippool",
+            "--to-cidr",
+            "192.168.128.0/17",
+        ],
+    );
+    assert_eq!(out.code, 1);
+    assert_holds(
+        &out.stdout,
+        &["✗ 192.168.128.0/17 overlaps IPPool default-ipv4-ippool"],
+    );
+
+    let mut managed = pool(
+        "default-ipv4-ippool",
+        "192.168.0.0/16",
+        json!({"blockSize": 26}),
+    );
+    managed["metadata"]["labels"] = json!({"app.kubernetes.io/managed-by": "tigera-operator"});
+    api.insert(managed);
+    let (_, plan) = json_run(
+        &api,
+        &[
+            "migrate",
+            "--from",
+            "default-ipv4-ippool",
+            "--to-cidr",
+            "10.250.0.0/16",
+            "--rewrite-annotations",
+            "--delete-bare-pods",
+            "-o",
+            "json",
+        ],
+    );
+    assert_eq!(plan["operator_managed"], true);
+    assert_eq!(
+        plan["steps"][2]["changes"],
+        "spec.calicoNetwork.ipPools[name=default-ipv4-ippool].disableNewAllocations: true"
+    );
+    let missing = run(&api, &["migrate", "--from", "nope", "--to", "zone-pool"]);
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing.stderr.contains("IPPool nope not found"),
+        "{}",
+        missing.stderr
+    );
+}

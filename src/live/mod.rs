@@ -11,6 +11,7 @@ pub mod client;
 pub mod dump;
 pub mod inspect;
 pub mod plan;
+pub mod runbook;
 pub mod snapshot;
 pub mod usage;
 

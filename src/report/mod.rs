@@ -8,6 +8,7 @@ pub mod json;
 pub mod junit;
 pub mod plan;
 pub mod pools;
+pub mod runbook;
 pub mod sarif;
 pub mod snippet;
 pub mod which;
