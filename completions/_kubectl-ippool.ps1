@@ -38,6 +38,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-ippool' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one pool: effective spec, blocks per node, who names it, pods using it')
             [CompletionResult]::new('which', 'which', [CompletionResultType]::ParameterValue, 'Explain which pools a new pod of a pod, namespace or workload draws from, step by step in Calico''s order, and the error Calico gives when none qualifies')
             [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Plan Calico''s pool migration: every pod moved off a pool, checked before anything changes')
+            [CompletionResult]::new('resize', 'resize', [CompletionResultType]::ParameterValue, 'Plan Calico''s block-size change: a pool re-created with another blockSize, its pods moved out through a temporary pool and back')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish or powershell)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -251,6 +252,22 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-ippool' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'kubectl-ippool;resize' {
+            [CompletionResult]::new('--block-size', '--block-size', [CompletionResultType]::ParameterName, 'The new blockSize')
+            [CompletionResult]::new('--temp-cidr', '--temp-cidr', [CompletionResultType]::ParameterName, 'The CIDR of the temporary pool the pods move to meanwhile (overlapping no pool)')
+            [CompletionResult]::new('--temp-name', '--temp-name', [CompletionResultType]::ParameterName, 'The temporary pool''s name [default: POOL-temp]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Print the plan as JSON or YAML')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Print the plan as JSON or YAML')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file [default: $KUBECONFIG, several files merged as kubectl does, else ~/.kube/config; inside a pod, its service account]')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use [default: the current context]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The kubeconfig user to use [default: the context''s]')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long to wait for each request (e.g. 5s, 2m, 1h30m; 0 waits as long as it takes)')
+            [CompletionResult]::new('--rewrite-annotations', '--rewrite-annotations', [CompletionResultType]::ParameterName, 'Rewrite the annotations (and CNI config) that name the pool, as a step')
+            [CompletionResult]::new('--delete-bare-pods', '--delete-bare-pods', [CompletionResultType]::ParameterName, 'Delete the pods no controller recreates (bare pods, pods of Jobs)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'kubectl-ippool;completion' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -270,6 +287,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-ippool' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one pool: effective spec, blocks per node, who names it, pods using it')
             [CompletionResult]::new('which', 'which', [CompletionResultType]::ParameterValue, 'Explain which pools a new pod of a pod, namespace or workload draws from, step by step in Calico''s order, and the error Calico gives when none qualifies')
             [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Plan Calico''s pool migration: every pod moved off a pool, checked before anything changes')
+            [CompletionResult]::new('resize', 'resize', [CompletionResultType]::ParameterValue, 'Plan Calico''s block-size change: a pool re-created with another blockSize, its pods moved out through a temporary pool and back')
             [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Print a shell completion script (bash, zsh, fish or powershell)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -311,6 +329,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-ippool' -ScriptBlock {
             break
         }
         'kubectl-ippool;help;migrate' {
+            break
+        }
+        'kubectl-ippool;help;resize' {
             break
         }
         'kubectl-ippool;help;completion' {

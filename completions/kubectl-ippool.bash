@@ -49,6 +49,9 @@ _kubectl__ippool() {
             kubectl__ippool,plan)
                 cmd="kubectl__ippool__subcmd__plan"
                 ;;
+            kubectl__ippool,resize)
+                cmd="kubectl__ippool__subcmd__resize"
+                ;;
             kubectl__ippool,rules)
                 cmd="kubectl__ippool__subcmd__rules"
                 ;;
@@ -94,6 +97,9 @@ _kubectl__ippool() {
             kubectl__ippool__subcmd__help,plan)
                 cmd="kubectl__ippool__subcmd__help__subcmd__plan"
                 ;;
+            kubectl__ippool__subcmd__help,resize)
+                cmd="kubectl__ippool__subcmd__help__subcmd__resize"
+                ;;
             kubectl__ippool__subcmd__help,rules)
                 cmd="kubectl__ippool__subcmd__help__subcmd__rules"
                 ;;
@@ -113,7 +119,7 @@ _kubectl__ippool() {
 
     case "${cmd}" in
         kubectl__ippool)
-            opts="-h -V --help --version lint rules explain plan assign unassign enable disable patch list show which migrate completion help"
+            opts="-h -V --help --version lint rules explain plan assign unassign enable disable patch list show which migrate resize completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -305,7 +311,7 @@ _kubectl__ippool() {
             return 0
             ;;
         kubectl__ippool__subcmd__help)
-            opts="lint rules explain plan assign unassign enable disable patch list show which migrate completion help"
+            opts="lint rules explain plan assign unassign enable disable patch list show which migrate resize completion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -459,6 +465,20 @@ _kubectl__ippool() {
             return 0
             ;;
         kubectl__ippool__subcmd__help__subcmd__plan)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__ippool__subcmd__help__subcmd__resize)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -861,6 +881,56 @@ _kubectl__ippool() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "human json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__ippool__subcmd__resize)
+            opts="-o -h --block-size --temp-cidr --temp-name --rewrite-annotations --delete-bare-pods --output --kubeconfig --context --user --request-timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --block-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --temp-cidr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --temp-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

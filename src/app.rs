@@ -97,6 +97,7 @@ pub fn run(args: Vec<OsString>, io: &mut Io<'_>) -> i32 {
         Command::Show(args) => live::show(args, io),
         Command::Which(args) => which::which(args, io),
         Command::Migrate(args) => runbook::migrate(args, io),
+        Command::Resize(args) => runbook::resize(args, io),
     };
     match result {
         Ok(code) => code,

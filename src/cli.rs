@@ -69,6 +69,10 @@ pub enum Command {
     /// Plan Calico's pool migration: every pod moved off a pool, checked before anything changes
     #[command(long_about = MIGRATE_ABOUT, after_help = MIGRATE_EXIT_CODES)]
     Migrate(MigrateArgs),
+    /// Plan Calico's block-size change: a pool re-created with another blockSize, its pods moved
+    /// out through a temporary pool and back
+    #[command(long_about = RESIZE_ABOUT, after_help = MIGRATE_EXIT_CODES)]
+    Resize(ResizeArgs),
     /// Print a shell completion script (bash, zsh, fish or powershell)
     #[command(long_about = COMPLETION_ABOUT)]
     Completion {
@@ -89,6 +93,15 @@ Every check runs before the first write: the new pool overlaps no other and has 
 nodes the pods run on; objects whose pool annotations name the old pool are listed (their new pods
 would fail); an operator-managed pool is changed through the Installation. This release prints
 the plan; carrying it out (--execute) is not built yet.";
+
+const RESIZE_ABOUT: &str = "\
+Plan Calico's procedure for changing a pool's blockSize, which can never be edited (Change IP pool
+block size, https://docs.tigera.io/calico/latest/networking/ipam/change-block-size): create a
+temporary pool, disable the pool, recreate its pods (they move to the temporary pool), delete the
+pool, create it again with the new blockSize once no block of the old size is left in its CIDR,
+disable the temporary pool, recreate the pods again (they move back) and delete the temporary pool.
+The checks of `migrate` run first, for the temporary pool. This release prints the plan; carrying
+it out (--execute) is not built yet.";
 
 const MIGRATE_EXIT_CODES: &str = "\
 Exit codes: 0 the plan's checks pass, 1 a check blocks the migration, 2 the pools or the cluster
@@ -477,6 +490,40 @@ pub struct MigrateArgs {
     pub block_size: Option<u8>,
 
     /// Rewrite the annotations (and CNI config) that name the old pool to the new one, as a step
+    #[arg(long)]
+    pub rewrite_annotations: bool,
+
+    /// Delete the pods no controller recreates (bare pods, pods of Jobs)
+    #[arg(long)]
+    pub delete_bare_pods: bool,
+
+    /// Print the plan as JSON or YAML
+    #[arg(short = 'o', long = "output", value_enum, value_name = "FORMAT")]
+    pub output: Option<ObjectFormat>,
+
+    #[command(flatten)]
+    pub connect: ClusterArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ResizeArgs {
+    /// The pool whose blockSize changes
+    #[arg(value_name = "POOL")]
+    pub pool: String,
+
+    /// The new blockSize
+    #[arg(long, value_name = "BITS")]
+    pub block_size: u8,
+
+    /// The CIDR of the temporary pool the pods move to meanwhile (overlapping no pool)
+    #[arg(long, value_name = "CIDR")]
+    pub temp_cidr: String,
+
+    /// The temporary pool's name [default: POOL-temp]
+    #[arg(long, value_name = "NAME")]
+    pub temp_name: Option<String>,
+
+    /// Rewrite the annotations (and CNI config) that name the pool, as a step
     #[arg(long)]
     pub rewrite_annotations: bool,
 

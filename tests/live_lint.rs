@@ -834,3 +834,79 @@ fn migrate_refuses_an_overlapping_target_and_goes_through_the_installation_for_o
         missing.stderr
     );
 }
+
+#[test]
+fn resize_plans_the_way_out_through_a_temporary_pool_and_back() {
+    let api = migration_cluster();
+    api.clear_log();
+    let (code, plan) = json_run(
+        &api,
+        &[
+            "resize",
+            "default-ipv4-ippool",
+            "--block-size",
+            "27",
+            "--temp-cidr",
+            "10.0.0.0/16",
+            "--rewrite-annotations",
+            "--delete-bare-pods",
+            "-o",
+            "json",
+        ],
+    );
+    assert_eq!(code, 0, "{plan:#}");
+    assert_eq!(
+        plan["title"],
+        "Change the blockSize of IPPool default-ipv4-ippool from 26 to 27, through the temporary IPPool default-ipv4-ippool-temp (10.0.0.0/16)"
+    );
+    let titles: Vec<&str> = plan["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "Create IPPool default-ipv4-ippool-temp (10.0.0.0/16)",
+            "Rewrite the annotations that name default-ipv4-ippool",
+            "Disable IPPool default-ipv4-ippool",
+            "Restart Deployment/web in shop",
+            "Delete the pods of Pod/debug in shop",
+            "Restart StatefulSet/db in shop",
+            "Verify every pod moved to default-ipv4-ippool-temp",
+            "Delete IPPool default-ipv4-ippool",
+            "Create IPPool default-ipv4-ippool again with blockSize 27",
+            "Disable IPPool default-ipv4-ippool-temp",
+            "Restart Deployment/web in shop again",
+            "Delete the pods of Pod/debug in shop again",
+            "Restart StatefulSet/db in shop again",
+            "Verify every pod is back in default-ipv4-ippool",
+            "Delete IPPool default-ipv4-ippool-temp",
+        ]
+    );
+    assert!(
+        plan["steps"][8]["verify"]
+            .as_str()
+            .unwrap()
+            .contains("no IPAM block of the old size /26 is left in 192.168.0.0/16 (now 1 block)"),
+        "{plan:#}"
+    );
+    assert!(api.writes().is_empty());
+    let same = run(
+        &api,
+        &[
+            "resize",
+            "default-ipv4-ippool",
+            "--block-size",
+            "26",
+            "--temp-cidr",
+            "10.0.0.0/16",
+        ],
+    );
+    assert_eq!(same.code, 1);
+    assert_holds(
+        &same.stdout,
+        &["✗ IPPool default-ipv4-ippool already has blockSize 26"],
+    );
+}

@@ -2,9 +2,9 @@
 //! (`live::runbook`, pure) and prints the plan.
 
 use super::{Failure, Io};
-use crate::cli::{MigrateArgs, ObjectFormat};
+use crate::cli::{MigrateArgs, ObjectFormat, ResizeArgs};
 use crate::live::client::{Connection, LiveError};
-use crate::live::runbook::{self, Destination, MigrateRequest};
+use crate::live::runbook::{self, Destination, MigrateRequest, Plan, ResizeRequest};
 use crate::manifest::emit;
 use crate::model::cidr;
 use crate::report::runbook as runbook_report;
@@ -33,32 +33,69 @@ pub(super) fn migrate(args: MigrateArgs, io: &mut Io<'_>) -> Result<i32, Failure
             )));
         }
     };
-    let connection = Connection::open_with(&args.connect, None).map_err(Failure::Live)?;
-    let objects = super::live::read_cluster(&connection).map_err(Failure::Live)?;
-    let (_, inventory, _) =
-        crate::lint::load_inventory(&[], objects).map_err(|e| Failure::Report(Box::new(e)))?;
+    let inventory = cluster_inventory(&args.connect)?;
     let request = MigrateRequest {
         from: args.from.clone(),
         to,
         rewrite_annotations: args.rewrite_annotations,
         delete_bare_pods: args.delete_bare_pods,
     };
-    let plan = runbook::plan_migrate(&inventory, &request).map_err(|message| {
-        Failure::Live(LiveError::NotFound {
-            message,
-            help: String::new(),
-        })
+    let plan = runbook::plan_migrate(&inventory, &request).map_err(not_found)?;
+    print_plan(io, &plan, args.output)
+}
+
+pub(super) fn resize(args: ResizeArgs, io: &mut Io<'_>) -> Result<i32, Failure> {
+    let temp_cidr = cidr::parse(&args.temp_cidr).map_err(|error| {
+        Failure::Live(LiveError::Refused(format!(
+            "--temp-cidr {:?}: {error}",
+            args.temp_cidr
+        )))
     })?;
-    match args.output {
+    let inventory = cluster_inventory(&args.connect)?;
+    let request = ResizeRequest {
+        temp_name: args
+            .temp_name
+            .clone()
+            .unwrap_or_else(|| format!("{}-temp", args.pool)),
+        pool: args.pool.clone(),
+        block_size: args.block_size,
+        temp_cidr,
+        rewrite_annotations: args.rewrite_annotations,
+        delete_bare_pods: args.delete_bare_pods,
+    };
+    let plan = runbook::plan_resize(&inventory, &request).map_err(not_found)?;
+    print_plan(io, &plan, args.output)
+}
+
+fn not_found(message: String) -> Failure {
+    Failure::Live(LiveError::NotFound {
+        message,
+        help: String::new(),
+    })
+}
+
+/// The cluster as `lint --cluster` reads it.
+fn cluster_inventory(
+    connect: &crate::cli::ClusterArgs,
+) -> Result<crate::model::inventory::Inventory, Failure> {
+    let connection = Connection::open_with(connect, None).map_err(Failure::Live)?;
+    let objects = super::live::read_cluster(&connection).map_err(Failure::Live)?;
+    let (_, inventory, _) =
+        crate::lint::load_inventory(&[], objects).map_err(|e| Failure::Report(Box::new(e)))?;
+    Ok(inventory)
+}
+
+fn print_plan(io: &mut Io<'_>, plan: &Plan, output: Option<ObjectFormat>) -> Result<i32, Failure> {
+    match output {
         Some(ObjectFormat::Json) => {
-            serde_json::to_writer_pretty(&mut *io.stdout, &plan).map_err(std::io::Error::from)?;
+            serde_json::to_writer_pretty(&mut *io.stdout, plan).map_err(std::io::Error::from)?;
             writeln!(io.stdout)?;
         }
         Some(ObjectFormat::Yaml) => {
-            let value = serde_json::to_value(&plan).map_err(std::io::Error::from)?;
+            let value = serde_json::to_value(plan).map_err(std::io::Error::from)?;
             io.stdout.write_all(emit::to_yaml(&value).as_bytes())?;
         }
-        None => runbook_report::render(io.stdout, &plan)?,
+        None => runbook_report::render(io.stdout, plan)?,
     }
     Ok(if plan.blocked() {
         super::EXIT_FINDINGS

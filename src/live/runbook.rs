@@ -67,6 +67,8 @@ pub struct Wave {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Plan {
+    /// What the plan does, in one line.
+    pub title: String,
     pub from: String,
     pub to: String,
     pub to_cidr: String,
@@ -490,6 +492,10 @@ pub fn plan_migrate(inventory: &Inventory, request: &MigrateRequest) -> Result<P
         affects: "nothing once the pods moved".to_owned(),
     });
     Ok(Plan {
+        title: format!(
+            "Migrate pods from IPPool {} to IPPool {to_name} ({to_net})",
+            request.from
+        ),
         from: request.from.clone(),
         to: to_name,
         to_cidr: to_net.to_string(),
@@ -497,6 +503,160 @@ pub fn plan_migrate(inventory: &Inventory, request: &MigrateRequest) -> Result<P
         checks,
         waves,
         steps,
+    })
+}
+
+/// What `resize` asks for.
+#[derive(Debug, Clone)]
+pub struct ResizeRequest {
+    pub pool: String,
+    pub block_size: u8,
+    pub temp_name: String,
+    pub temp_cidr: IpNet,
+    pub rewrite_annotations: bool,
+    pub delete_bare_pods: bool,
+}
+
+/// Plans Calico's block-size change (docs `calico/networking/ipam/change-block-size.mdx`): the
+/// pods move to a temporary pool, the pool is deleted and created again with the new blockSize
+/// once no block of the old size is left in its CIDR, and the pods move back.
+pub fn plan_resize(inventory: &Inventory, request: &ResizeRequest) -> Result<Plan, String> {
+    let pool = pool_named(inventory, &request.pool)
+        .ok_or_else(|| format!("IPPool {} not found in the cluster", request.pool))?;
+    let net = pool
+        .cidr_net()
+        .map(|n| n.trunc())
+        .ok_or_else(|| format!("IPPool {} has no valid cidr", request.pool))?;
+    let current = pool.effective_block_size();
+    let mut away = plan_migrate(
+        inventory,
+        &MigrateRequest {
+            from: request.pool.clone(),
+            to: Destination::New {
+                name: request.temp_name.clone(),
+                cidr: request.temp_cidr,
+                block_size: current.and_then(|b| u8::try_from(b).ok()),
+            },
+            rewrite_annotations: request.rewrite_annotations,
+            delete_bare_pods: request.delete_bare_pods,
+        },
+    )?;
+    let size = i64::from(request.block_size);
+    let range = cidr::Family::of(&net).block_size_range();
+    if current == Some(size) {
+        away.checks.push(failed(
+            format!("IPPool {} already has blockSize {size}", request.pool),
+            "nothing to change",
+        ));
+    } else if !range.contains(&size) {
+        away.checks.push(failed(
+            format!(
+                "blockSize {size} is outside {}–{}",
+                range.start(),
+                range.end()
+            ),
+            "give --block-size within the family's range",
+        ));
+    } else if i64::from(net.prefix_len()) > size {
+        away.checks.push(failed(
+            format!("{net} is smaller than one block of /{size}: Calico refuses the pool"),
+            "choose a larger blockSize (smaller blocks)",
+        ));
+    } else {
+        away.checks.push(passed(format!(
+            "{net} takes blockSize {size}: {} blocks",
+            cidr::block_count(net.prefix_len(), request.block_size).unwrap_or(0)
+        )));
+    }
+    // The steps of the way out, less the final deletion, then the pool again and the way back.
+    let mut steps: Vec<Step> = away.steps.clone();
+    let delete = steps.pop();
+    let old_blocks = inventory
+        .ipam
+        .blocks
+        .iter()
+        .filter(|b| cidr::overlaps(&net, &b.cidr.value))
+        .filter(|b| Some(i64::from(b.cidr.value.prefix_len())) == current)
+        .count();
+    if let Some(delete) = delete {
+        steps.push(delete);
+    }
+    steps.push(Step {
+        title: format!("Create IPPool {} again with blockSize {size}", request.pool),
+        changes: format!("the same CIDR {net} and settings, blockSize {size}"),
+        verify: format!(
+            "no IPAM block of the old size /{} is left in {net} (now {}): Calico refuses the pool otherwise (\"IPPool blocksSize conflicts with existing allocations that use a different blockSize\")",
+            current.unwrap_or_default(),
+            plural(old_blocks, "block", "blocks")
+        ),
+        affects: "new pods may draw from it again".to_owned(),
+    });
+    steps.push(Step {
+        title: format!("Disable IPPool {}", request.temp_name),
+        changes: "spec.disabled: true".to_owned(),
+        verify: format!("new pods get no address from {}", request.temp_name),
+        affects: "the moved pods keep their temporary addresses until recreated".to_owned(),
+    });
+    for wave in &away.waves {
+        steps.push(Step {
+            title: if wave.restart {
+                format!("Restart {} in {} again", wave.owner, wave.namespace)
+            } else {
+                format!(
+                    "Delete the pods of {} in {} again",
+                    wave.owner, wave.namespace
+                )
+            },
+            changes: "as before, now into the resized pool".to_owned(),
+            verify: format!("its pods have addresses in {}", request.pool),
+            affects: plural(wave.pods.len(), "pod", "pods"),
+        });
+    }
+    steps.push(Step {
+        title: format!("Verify every pod is back in {}", request.pool),
+        changes: "nothing".to_owned(),
+        verify: format!("no pod has an address in {}", request.temp_cidr.trunc()),
+        affects: "stops the run, listing the pods that did not move".to_owned(),
+    });
+    steps.push(Step {
+        title: format!("Delete IPPool {}", request.temp_name),
+        changes: format!("IPPool {} is deleted", request.temp_name),
+        verify: "its IPAM blocks hold no allocation".to_owned(),
+        affects: "nothing once the pods moved back".to_owned(),
+    });
+    if away.operator_managed {
+        let installation = "Installation/default spec.calicoNetwork.ipPools";
+        for step in &mut steps {
+            if let Some(rest) = step
+                .title
+                .strip_prefix(&format!("Create IPPool {} again", request.pool))
+            {
+                step.title = format!("Put {} back in {installation}{rest}", request.pool);
+            } else if step.title == format!("Disable IPPool {}", request.temp_name) {
+                step.title = format!(
+                    "Stop new allocations from {} in {installation}",
+                    request.temp_name
+                );
+                step.changes = format!(
+                    "ipPools[name={}].disableNewAllocations: true",
+                    request.temp_name
+                );
+            } else if step.title == format!("Delete IPPool {}", request.temp_name) {
+                step.title = format!("Remove {} from {installation}", request.temp_name);
+                step.changes = format!("the operator deletes IPPool {}", request.temp_name);
+            }
+        }
+    }
+    Ok(Plan {
+        title: format!(
+            "Change the blockSize of IPPool {} from {} to {size}, through the temporary IPPool {} ({})",
+            request.pool,
+            current.unwrap_or_default(),
+            request.temp_name,
+            request.temp_cidr.trunc()
+        ),
+        steps,
+        ..away
     })
 }
 

@@ -1,4 +1,4 @@
-//! What `migrate` prints: the pre-flight checks, then the numbered steps, each with what it
+//! What `migrate` and `resize` print: the pre-flight checks, then the numbered steps, each with what it
 //! changes, how it is verified and what it affects.
 
 use std::io::{self, Write};
@@ -6,11 +6,7 @@ use std::io::{self, Write};
 use crate::live::runbook::Plan;
 
 pub fn render(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
-    writeln!(
-        out,
-        "Migrate pods from IPPool {} to IPPool {} ({})",
-        plan.from, plan.to, plan.to_cidr
-    )?;
+    writeln!(out, "{}", plan.title)?;
     writeln!(out)?;
     writeln!(out, "Checks before the first write:")?;
     for check in &plan.checks {
