@@ -159,7 +159,10 @@ pub fn run_with_cluster(
         summary.cluster_objects = live.len();
         // Each object is dropped once rendered: its text and facts are all that stay.
         for object in live {
-            let loaded = load_live_object(&mut sources, &object);
+            let mut suppressed = suppress::Collector::default();
+            let loaded = load_live_object(&mut sources, &object, &mut suppressed);
+            findings.extend(suppressed.findings);
+            suppressions.extend(suppressed.suppressions);
             if declared.contains(&emit::object_ref(&object)) {
                 // A manifest redefines the object, not what IPAM holds for it.
                 let mut live_inventory = loaded.inventory;
@@ -243,13 +246,18 @@ fn drop_adopted_installation_pools(inventory: &mut Inventory, live_from: Option<
 }
 
 /// Renders a live object into its `cluster:Kind/[namespace/]name` source, added to `sources`,
-/// and loads it like a file.
-fn load_live_object(sources: &mut SourceMap, object: &serde_json::Value) -> Loaded {
+/// and loads it like a file. Its `ippool.lint/ignore` annotation is read into `suppressed`, as a
+/// manifest's is.
+fn load_live_object(
+    sources: &mut SourceMap,
+    object: &serde_json::Value,
+    suppressed: &mut suppress::Collector,
+) -> Loaded {
     let name = format!("{}:{}", emit::CLUSTER_SOURCE, emit::object_ref(object));
     let id = sources.len() as SourceId;
     let text = emit::to_yaml(object);
     // Rendered by us, so it parses; a problem here would be ours, not the user's.
-    let loaded = manifest::load_text(&name, &text, id, false, &mut manifest::NoExtras);
+    let loaded = manifest::load_text(&name, &text, id, false, suppressed);
     sources.add(SourceFile::new(name, text));
     loaded
 }
@@ -287,7 +295,8 @@ pub fn load_inventory(
     }
     manifest::pool_sources::resolve(&mut inventory);
     for object in live {
-        inventory.merge(load_live_object(&mut sources, &object).inventory);
+        let mut ignored = suppress::Collector::default();
+        inventory.merge(load_live_object(&mut sources, &object, &mut ignored).inventory);
     }
     Ok((sources, inventory, problems))
 }

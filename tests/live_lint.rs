@@ -910,3 +910,17 @@ fn resize_plans_the_way_out_through_a_temporary_pool_and_back() {
         &["✗ IPPool default-ipv4-ippool already has blockSize 26"],
     );
 }
+
+/// `ippool.lint/ignore` on a live object silences its findings, as on a manifest.
+#[test]
+fn a_live_objects_suppression_annotation_is_honoured() {
+    let api = FakeApi::start();
+    api.insert(pool("default-ipv4-ippool", "10.244.0.0/16", json!({})));
+    let mut extra = pool("extra-ippool", "10.244.128.0/20", json!({}));
+    extra["metadata"]["annotations"] =
+        json!({"ippool.lint/ignore": "IPP101,ambiguous-default-pools"});
+    api.insert(extra);
+    let (code, report) = json_run(&api, &["lint", "--cluster", "-o", "json"]);
+    assert_eq!(code, 0, "{report:#}");
+    assert!(with_code(&report, "IPP101").is_empty(), "{report:#}");
+}

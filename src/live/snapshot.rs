@@ -87,6 +87,7 @@ pub fn cluster_objects(objects: impl IntoIterator<Item = Value>) -> Vec<Value> {
                 "metadata": {
                     "name": object["metadata"]["name"],
                     "labels": object["metadata"]["labels"],
+                    "annotations": calico_annotations(&object["metadata"]["annotations"]),
                 },
                 "status": {
                     "allocatable": {"pods": object["status"]["allocatable"]["pods"]},
