@@ -1069,6 +1069,20 @@ fn real_cluster_when_a_kubeconfig_is_supplied() {
         .unwrap()
         .to_owned();
     ippool(&["show", &pool]);
+    // The read-only commands of live lint: their output parses, whatever the cluster holds.
+    let linted = Command::cargo_bin("kubectl-ippool")
+        .unwrap()
+        .args(["lint", "--cluster", "-o", "json", "--fail-on", "never"])
+        .env("KUBECONFIG", &kubeconfig)
+        .output()
+        .unwrap();
+    assert!(
+        linted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&linted.stderr)
+    );
+    let report: Value = serde_json::from_slice(&linted.stdout).unwrap();
+    assert!(report["summary"]["cluster_objects"].as_u64().unwrap_or(0) > 0);
     kubectl(&["create", "namespace", &namespace]);
     let result = std::panic::catch_unwind(|| {
         assert_eq!(
@@ -1091,6 +1105,18 @@ fn real_cluster_when_a_kubeconfig_is_supplied() {
             &format!(r"jsonpath={{.metadata.annotations.cni\.projectcalico\.org/{key}}}"),
         ]);
         assert_eq!(read, format!("[\"{pool}\"]"));
+        let which = ippool(&["which", "ns", &namespace, "-o", "json"]);
+        let which: Value = serde_json::from_str(&which).unwrap();
+        assert!(
+            which["families"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["pools"]
+                    .as_array()
+                    .is_some_and(|p| p.contains(&json!(pool)))),
+            "{which:#}"
+        );
         ippool(&["unassign", "ns", &namespace]);
         ippool(&["patch", &pool, "--nat-outgoing", "--dry-run=server"]);
     });

@@ -924,3 +924,54 @@ fn a_live_objects_suppression_annotation_is_honoured() {
     assert_eq!(code, 0, "{report:#}");
     assert!(with_code(&report, "IPP101").is_empty(), "{report:#}");
 }
+
+/// `kubectl ippool lint --cluster` and `kubectl ippool which` through kubectl's plugin
+/// mechanism, and the namespace annotation the answer names read back by kubectl.
+#[test]
+fn kubectl_runs_lint_cluster_and_which_as_a_plugin() {
+    let Some(kubectl) = ["/usr/bin/kubectl", "/usr/local/bin/kubectl"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())
+    else {
+        return;
+    };
+    let api = which_cluster();
+    api.require_token(false);
+    let bin = api.dir().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::os::unix::fs::symlink(
+        env!("CARGO_BIN_EXE_kubectl-ippool"),
+        bin.join("kubectl-ippool"),
+    )
+    .unwrap();
+    let path = format!("{}:/usr/bin:/bin", bin.display());
+    let kubectl_run = |args: &[&str]| {
+        let output = std::process::Command::new(kubectl)
+            .args(args)
+            .env("PATH", &path)
+            .env("KUBECONFIG", api.kubeconfig())
+            .env("HOME", api.dir())
+            .output()
+            .unwrap();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+        )
+    };
+    let (code, stdout) = kubectl_run(&["ippool", "lint", "--cluster", "-o", "json"]);
+    assert_eq!(code, Some(1), "{stdout}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert!(!with_code(&report, "IPP203").is_empty(), "{report:#}");
+    let (code, stdout) = kubectl_run(&["ippool", "which", "pod", "web-0", "-n", "shop"]);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(stdout.contains("Calico fails the pod"), "{stdout}");
+    let (_, annotation) = kubectl_run(&[
+        "get",
+        "ns",
+        "shop",
+        "-o",
+        r"jsonpath={.metadata.annotations.cni\.projectcalico\.org/ipv4pools}",
+    ]);
+    assert_eq!(annotation, "[\"old-pool\"]");
+    assert!(stdout.contains("= [\"old-pool\"]"), "{stdout}");
+}
