@@ -9,7 +9,7 @@ use assert_cmd::Command;
 use serde_json::{Value, json};
 use support::binary::{assert_holds, run};
 use support::fake_api::FakeApi;
-use support::{allocated_block, block, node, pod, pool, seed_large};
+use support::{CRD as CRD_V1, allocated_block, block, node, pod, pool, seed_large};
 
 fn json_run(api: &FakeApi, args: &[&str]) -> (i32, Value) {
     let out = run(api, args);
@@ -671,7 +671,16 @@ fn migration_cluster() -> FakeApi {
         }
         api.insert(object);
     }
-    api.insert(block("192.168.0.0/26", "node-1", 4));
+    api.insert(allocated_block(
+        "192.168.0.0/26",
+        "node-1",
+        &[
+            (5, "shop", "web-7d9f-a"),
+            (6, "shop", "web-7d9f-b"),
+            (7, "shop", "db-0"),
+            (8, "shop", "debug"),
+        ],
+    ));
     api
 }
 
@@ -974,4 +983,49 @@ fn kubectl_runs_lint_cluster_and_which_as_a_plugin() {
     ]);
     assert_eq!(annotation, "[\"old-pool\"]");
     assert!(stdout.contains("= [\"old-pool\"]"), "{stdout}");
+}
+
+/// The simulator the runbook tests stand on: a pod-template change replaces a workload's pods,
+/// and each new pod gets its address the way Calico picks it, recorded in an IPAM block.
+#[test]
+fn the_simulator_replaces_pods_and_allocates_as_calico_would() {
+    let api = migration_cluster();
+    api.insert(pool("new-pool", "10.250.0.0/16", json!({"blockSize": 28})));
+    api.insert(json!({
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "web", "namespace": "shop"},
+        "spec": {"replicas": 2, "template": {"metadata": {"labels": {"app": "web"}}, "spec": {}}},
+    }));
+    api.simulate(true);
+    let out = run(
+        &api,
+        &["assign", "deploy/web", "new-pool", "-n", "shop", "--yes"],
+    );
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let pods: Vec<(String, String)> = api
+        .snapshot()
+        .into_values()
+        .filter(|o| {
+            o["kind"] == "Pod" && o["metadata"]["name"].as_str().unwrap().starts_with("web-")
+        })
+        .map(|o| {
+            (
+                o["metadata"]["name"].as_str().unwrap().to_owned(),
+                o["status"]["podIP"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(pods.len(), 2, "{pods:?}");
+    assert!(
+        pods.iter().all(|(_, ip)| ip.starts_with("10.250.0.")),
+        "{pods:?}"
+    );
+    let block = api
+        .get(CRD_V1, "ipamblocks", "", "10-250-0-0-28")
+        .expect("a new block");
+    assert_eq!(block["spec"]["affinity"], "host:node-1");
+    assert_eq!(block["spec"]["unallocated"].as_array().unwrap().len(), 14);
+    // The old addresses went back to the old pool's block.
+    let old = api.get(CRD_V1, "ipamblocks", "", "192-168-0-0-26").unwrap();
+    assert_eq!(old["spec"]["unallocated"].as_array().unwrap().len(), 62);
 }

@@ -19,6 +19,8 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
+mod simulator;
+
 /// One resource type the server knows.
 #[derive(Debug, Clone, Copy)]
 pub struct Resource {
@@ -211,6 +213,8 @@ struct State {
     token: Option<String>,
     denials: Vec<Denial>,
     user: String,
+    /// Run the cluster simulator after writes (pods replaced, addresses allocated).
+    simulate: bool,
 }
 
 pub struct FakeApi {
@@ -294,6 +298,12 @@ impl FakeApi {
     /// over plain HTTP, so the tests that run kubectl turn this off.
     pub fn require_token(&self, on: bool) {
         self.lock().token = on.then(|| "test-token".to_owned());
+    }
+
+    /// Behave like a cluster after writes: a workload whose pod template changes gets new pods
+    /// with addresses picked as Calico would, a deleted pod frees its address (simulator.rs).
+    pub fn simulate(&self, on: bool) {
+        self.lock().simulate = on;
     }
 
     /// Serve `projectcalico.org/v3` (the Calico API server, or native v3 CRDs).
@@ -745,12 +755,16 @@ fn serve(state: &mut State, request: &Incoming<'_>, fault: Option<Fault>) -> (u1
             {
                 return conflict(&qualified, name);
             }
+            let before = object.clone();
             merge_patch(&mut object, &patch);
             if dry_run {
                 return (200, object);
             }
             stamp(state, &mut object, false);
             state.objects.insert(key(name), object.clone());
+            if state.simulate {
+                simulator::after_write(state, resource.plural, &namespace, name, Some(&before));
+            }
             (200, object)
         }
         ("create", None) => {
@@ -796,6 +810,15 @@ fn serve(state: &mut State, request: &Incoming<'_>, fault: Option<Fault>) -> (u1
             Some(object) => {
                 if !dry_run {
                     state.objects.remove(&key(name));
+                    if state.simulate {
+                        simulator::after_write(
+                            state,
+                            resource.plural,
+                            &namespace,
+                            name,
+                            Some(&object),
+                        );
+                    }
                 }
                 (200, object)
             }
