@@ -91,8 +91,12 @@ restart for Deployments, StatefulSets and DaemonSets; bare pods and Jobs' pods o
 
 Every check runs before the first write: the new pool overlaps no other and has blocks for the
 nodes the pods run on; objects whose pool annotations name the old pool are listed (their new pods
-would fail); an operator-managed pool is changed through the Installation. This release prints
-the plan; carrying it out (--execute) is not built yet.";
+would fail); an operator-managed pool is changed through the Installation.
+
+Without --execute the plan is printed and nothing changes. With --execute each step is carried out
+and verified before the next; every step looks at the cluster first and skips what is done, so
+running the same command again after a stop resumes it. A step that restarts or deletes pods asks
+first on a terminal (--yes skips the question). Operator-managed pools are not executed yet.";
 
 const RESIZE_ABOUT: &str = "\
 Plan Calico's procedure for changing a pool's blockSize, which can never be edited (Change IP pool
@@ -496,6 +500,27 @@ pub struct MigrateArgs {
     /// Delete the pods no controller recreates (bare pods, pods of Jobs)
     #[arg(long)]
     pub delete_bare_pods: bool,
+
+    /// Carry the plan out, step by step, each verified before the next; run again to resume
+    #[arg(long)]
+    pub execute: bool,
+
+    /// With --execute: none writes; client prints each write and sends nothing; server sends
+    /// each with dryRun=All
+    #[arg(long, value_enum, value_name = "MODE", default_value_t = DryRun::None, num_args = 0..=1, require_equals = true, default_missing_value = "client")]
+    pub dry_run: DryRun,
+
+    /// With --execute: do not ask before a step that restarts or deletes pods
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+
+    /// With --execute: delete the old pool even when its blocks still hold allocations
+    #[arg(long)]
+    pub force: bool,
+
+    /// With --execute: how long to wait for an owner's pods to move (e.g. 90s, 5m)
+    #[arg(long, value_name = "DURATION", default_value = "5m")]
+    pub wait: String,
 
     /// Print the plan as JSON or YAML
     #[arg(short = 'o', long = "output", value_enum, value_name = "FORMAT")]

@@ -1029,3 +1029,139 @@ fn the_simulator_replaces_pods_and_allocates_as_calico_would() {
     let old = api.get(CRD_V1, "ipamblocks", "", "192-168-0-0-26").unwrap();
     assert_eq!(old["spec"]["unallocated"].as_array().unwrap().len(), 62);
 }
+
+fn migration_workloads(api: &FakeApi) {
+    api.insert(json!({
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "web", "namespace": "shop"},
+        "spec": {"replicas": 2, "template": {"metadata": {"labels": {"app": "web"}}, "spec": {}}},
+    }));
+    api.insert(json!({
+        "apiVersion": "apps/v1", "kind": "StatefulSet",
+        "metadata": {"name": "db", "namespace": "shop"},
+        "spec": {"replicas": 1, "template": {"metadata": {"labels": {"app": "db"}}, "spec": {}}},
+    }));
+    api.simulate(true);
+}
+
+fn pods_in(api: &FakeApi) -> Vec<(String, String)> {
+    api.snapshot()
+        .into_values()
+        .filter(|o| o["kind"] == "Pod")
+        .map(|o| {
+            (
+                o["metadata"]["name"].as_str().unwrap().to_owned(),
+                o["status"]["podIP"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+const MIGRATE: &[&str] = &[
+    "migrate",
+    "--from",
+    "default-ipv4-ippool",
+    "--to-cidr",
+    "10.250.0.0/16",
+    "--name",
+    "new-pool",
+    "--rewrite-annotations",
+    "--delete-bare-pods",
+    "--execute",
+    "--yes",
+];
+
+#[test]
+fn migrate_execute_moves_every_pod_and_deletes_the_old_pool_touching_nothing_else() {
+    let api = migration_cluster();
+    migration_workloads(&api);
+    let out = run(&api, MIGRATE);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_holds(
+        &out.stdout,
+        &[
+            "ippool.crd.projectcalico.org/new-pool created",
+            "namespace/shop annotated (cni.projectcalico.org/ipv4pools=[\"new-pool\"])",
+            "ippool.crd.projectcalico.org/default-ipv4-ippool patched (disabled)",
+            "verified: no pod has an address in 192.168.0.0/16",
+            "ippool.crd.projectcalico.org/default-ipv4-ippool deleted",
+            "migration to new-pool complete",
+        ],
+    );
+    let pods = pods_in(&api);
+    assert_eq!(pods.len(), 3, "{pods:?}");
+    assert!(
+        pods.iter().all(|(_, ip)| ip.starts_with("10.250.")),
+        "{pods:?}"
+    );
+    assert!(
+        pods.iter().any(|(name, _)| name == "db-0"),
+        "a StatefulSet keeps its pod names"
+    );
+    assert!(
+        !pods.iter().any(|(name, _)| name == "debug"),
+        "the bare pod was deleted"
+    );
+    assert!(
+        api.get(CRD_V1, "ippools", "", "default-ipv4-ippool")
+            .is_none()
+    );
+    let namespace = api.get("v1", "namespaces", "", "shop").unwrap();
+    assert_eq!(namespace["metadata"]["annotations"]["team"], "a");
+    let zone = api.get(CRD_V1, "ippools", "", "zone-pool").unwrap();
+    assert_eq!(zone["spec"]["nodeSelector"], "zone == 'b'");
+    let new = api.get(CRD_V1, "ippools", "", "new-pool").unwrap();
+    assert_eq!(new["spec"]["natOutgoing"], true, "the old pool's settings");
+    assert_eq!(new["spec"]["blockSize"], 26);
+}
+
+#[test]
+fn an_interrupted_migration_resumes_to_the_same_end() {
+    use support::fake_api::Fault;
+    // Each run stops at another write; running the command again finishes the migration.
+    for (method, path) in [
+        ("POST", "/ippools"),
+        ("PATCH", "/namespaces/shop"),
+        ("PATCH", "/ippools/default-ipv4-ippool"),
+        ("PATCH", "/deployments/web"),
+        ("DELETE", "/pods/debug"),
+        ("PATCH", "/statefulsets/db"),
+        ("DELETE", "/ippools/default-ipv4-ippool"),
+    ] {
+        let api = migration_cluster();
+        migration_workloads(&api);
+        api.fault(
+            method,
+            path,
+            1,
+            Fault::Status {
+                code: 500,
+                reason: "InternalError",
+                message: "injected".to_owned(),
+            },
+        );
+        let first = run(&api, MIGRATE);
+        assert_eq!(
+            first.code, 2,
+            "{method} {path}: {}{}",
+            first.stdout, first.stderr
+        );
+        let again = run(&api, MIGRATE);
+        assert_eq!(
+            again.code, 0,
+            "{method} {path}: {}{}",
+            again.stdout, again.stderr
+        );
+        let pods = pods_in(&api);
+        assert_eq!(pods.len(), 3, "{method} {path}: {pods:?}");
+        assert!(
+            pods.iter().all(|(_, ip)| ip.starts_with("10.250.")),
+            "{method} {path}: {pods:?}"
+        );
+        assert!(
+            api.get(CRD_V1, "ippools", "", "default-ipv4-ippool")
+                .is_none(),
+            "{method} {path}"
+        );
+    }
+}

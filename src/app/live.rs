@@ -176,7 +176,7 @@ fn enforce(io: &mut Io<'_>, judgement: &Judgement, what: &str) -> Result<(), Liv
 }
 
 /// Asks on a terminal; without one, `--yes` must have been given.
-fn confirm(io: &mut Io<'_>, question: &str, yes: bool) -> Result<(), LiveError> {
+pub(super) fn confirm(io: &mut Io<'_>, question: &str, yes: bool) -> Result<(), LiveError> {
     if yes {
         return Ok(());
     }
@@ -198,7 +198,7 @@ fn confirm(io: &mut Io<'_>, question: &str, yes: bool) -> Result<(), LiveError> 
     }
 }
 
-fn dry_run_note(mode: DryRun) -> &'static str {
+pub(super) fn dry_run_note(mode: DryRun) -> &'static str {
     match mode {
         DryRun::None => "",
         DryRun::Client => " (dry run)",

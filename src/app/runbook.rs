@@ -2,11 +2,16 @@
 //! (`live::runbook`, pure) and prints the plan.
 
 use super::{Failure, Io};
-use crate::cli::{MigrateArgs, ObjectFormat, ResizeArgs};
+use serde_json::json;
+
+use crate::cli::{DryRun, MigrateArgs, ObjectFormat, ResizeArgs};
+use crate::live::calico;
 use crate::live::client::{Connection, LiveError};
 use crate::live::runbook::{self, Destination, MigrateRequest, Plan, ResizeRequest};
 use crate::manifest::emit;
+use crate::model::annotations::Place;
 use crate::model::cidr;
+use crate::model::inventory::Inventory;
 use crate::report::runbook as runbook_report;
 
 /// How the operator names a pool it derives from a CIDR: `10.250.0.0-16`.
@@ -33,7 +38,10 @@ pub(super) fn migrate(args: MigrateArgs, io: &mut Io<'_>) -> Result<i32, Failure
             )));
         }
     };
-    let inventory = cluster_inventory(&args.connect)?;
+    let connection = Connection::open_with(&args.connect, None).map_err(Failure::Live)?;
+    let objects = super::live::read_cluster(&connection).map_err(Failure::Live)?;
+    let (_, inventory, _) =
+        crate::lint::load_inventory(&[], objects).map_err(|e| Failure::Report(Box::new(e)))?;
     let request = MigrateRequest {
         from: args.from.clone(),
         to,
@@ -41,7 +49,33 @@ pub(super) fn migrate(args: MigrateArgs, io: &mut Io<'_>) -> Result<i32, Failure
         delete_bare_pods: args.delete_bare_pods,
     };
     let plan = runbook::plan_migrate(&inventory, &request).map_err(not_found)?;
-    print_plan(io, &plan, args.output)
+    if !args.execute {
+        return print_plan(io, &plan, args.output);
+    }
+    if plan.blocked() {
+        print_plan(io, &plan, None)?;
+        return Err(Failure::Live(LiveError::Refused(
+            "refused: a check blocks the migration; nothing was written".to_owned(),
+        )));
+    }
+    if plan.operator_managed {
+        return Err(Failure::Live(LiveError::Refused(format!(
+            "IPPool {} is managed by the Tigera operator: --execute does not change Installations yet; follow the printed plan by hand (kubectl edit installation default)",
+            args.from
+        ))));
+    }
+    let wait = crate::live::client::parse_duration(&args.wait)
+        .map_err(Failure::Live)?
+        .unwrap_or(std::time::Duration::from_secs(3600));
+    let run = Execution {
+        connection: &connection,
+        mode: args.dry_run,
+        yes: args.yes,
+        force: args.force,
+        wait,
+    };
+    execute_migrate(io, &run, &request).map_err(Failure::Live)?;
+    Ok(super::EXIT_OK)
 }
 
 pub(super) fn resize(args: ResizeArgs, io: &mut Io<'_>) -> Result<i32, Failure> {
@@ -102,4 +136,348 @@ fn print_plan(io: &mut Io<'_>, plan: &Plan, output: Option<ObjectFormat>) -> Res
     } else {
         super::EXIT_OK
     })
+}
+
+/// RFC 3339 UTC, as `kubectl rollout restart` stamps `kubectl.kubernetes.io/restartedAt`.
+fn now_rfc3339() -> String {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (days, rest) = (seconds / 86_400, seconds % 86_400);
+    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rest / 3600,
+        rest / 60 % 60,
+        rest % 60
+    )
+}
+
+/// What `--execute` needs besides the request.
+pub(super) struct Execution<'a> {
+    pub connection: &'a Connection,
+    pub mode: DryRun,
+    pub yes: bool,
+    pub force: bool,
+    pub wait: std::time::Duration,
+}
+
+impl Execution<'_> {
+    fn server_dry_run(&self) -> bool {
+        self.mode == DryRun::Server
+    }
+
+    fn sends(&self) -> bool {
+        self.mode != DryRun::Client
+    }
+
+    fn inventory(&self) -> Result<Inventory, LiveError> {
+        let objects = super::live::read_cluster(self.connection)?;
+        crate::lint::load_inventory(&[], objects)
+            .map(|(_, inventory, _)| inventory)
+            .map_err(|error| LiveError::Config(error.to_string()))
+    }
+}
+
+/// Carries out a migration, each step looking at the cluster first and skipping what is done,
+/// so that running it again after a stop resumes it.
+pub(super) fn execute_migrate(
+    io: &mut Io<'_>,
+    run: &Execution<'_>,
+    request: &MigrateRequest,
+) -> Result<(), LiveError> {
+    let connection = run.connection;
+    let api = calico::discover(connection)?;
+    let note = super::live::dry_run_note(run.mode);
+    let pools = api.pools;
+    let pool_ref = |name: &str| format!("{}/{name}", pools.kubectl_name());
+    let plan = runbook::plan_migrate(&run.inventory()?, request).map_err(LiveError::Refused)?;
+    let to = plan.to.clone();
+    let to_net: ipnet::IpNet = plan
+        .to_cidr
+        .parse()
+        .map_err(|_| LiveError::Refused(format!("{} is not a CIDR", plan.to_cidr)))?;
+    let old = connection.get(&pools, None, &request.from)?;
+    let old_net = old["spec"]["cidr"]
+        .as_str()
+        .and_then(|c| cidr::parse(c).ok())
+        .map(|n| n.trunc())
+        .ok_or_else(|| LiveError::Refused(format!("IPPool {} has no valid cidr", request.from)))?;
+
+    // Create the new pool, with the old one's settings.
+    if let Destination::New { block_size, .. } = &request.to {
+        match connection.get(&pools, None, &to) {
+            Ok(_) => writeln!(io.stdout, "{} exists", pool_ref(&to)).map_err(io_error)?,
+            Err(LiveError::NotFound { .. }) => {
+                let mut spec = old["spec"].clone();
+                spec["cidr"] = json!(to_net.to_string());
+                if let Some(size) = block_size {
+                    spec["blockSize"] = json!(size);
+                }
+                if let Some(spec) = spec.as_object_mut() {
+                    spec.remove("disabled");
+                }
+                let object = json!({
+                    "apiVersion": pools.api_version(), "kind": "IPPool",
+                    "metadata": {"name": to}, "spec": spec,
+                });
+                if run.sends() {
+                    connection.create(&pools, None, &object, run.server_dry_run())?;
+                }
+                writeln!(io.stdout, "{} created{note}", pool_ref(&to)).map_err(io_error)?;
+            }
+            Err(error) => return Err(error),
+        }
+    }
+
+    // Rewrite the annotations that name the old pool.
+    if request.rewrite_annotations {
+        rewrite_annotations(io, run, request, &to, old_net)?;
+    }
+
+    // Disable the old pool.
+    if old["spec"]["disabled"] == true {
+        writeln!(io.stdout, "{} is disabled", pool_ref(&request.from)).map_err(io_error)?;
+    } else {
+        let patch = json!({"spec": {"disabled": true},
+                           "metadata": {"resourceVersion": old["metadata"]["resourceVersion"]}});
+        if run.sends() {
+            connection.merge_patch(&pools, None, &request.from, &patch, run.server_dry_run())?;
+        }
+        writeln!(
+            io.stdout,
+            "{} patched (disabled){note}",
+            pool_ref(&request.from)
+        )
+        .map_err(io_error)?;
+    }
+    if !run.sends() || run.server_dry_run() {
+        writeln!(
+            io.stdout,
+            "dry run: the pods are not recreated, so the steps after this one are not run"
+        )
+        .map_err(io_error)?;
+        return Ok(());
+    }
+
+    // Recreate the pods, owner by owner, and wait for each to move.
+    let waves = runbook::plan_migrate(&run.inventory()?, request)
+        .map_err(LiveError::Refused)?
+        .waves;
+    let total: usize = waves.iter().map(|w| w.pods.len()).sum();
+    let mut moved = 0;
+    for wave in &waves {
+        let what = if wave.restart {
+            format!(
+                "This restarts {} in {}: its {} are replaced.",
+                wave.owner,
+                wave.namespace,
+                plural(wave.pods.len(), "pod", "pods")
+            )
+        } else {
+            format!(
+                "This deletes {} in {} ({}); nothing recreates {}.",
+                wave.owner,
+                wave.namespace,
+                wave.pods.join(", "),
+                if wave.pods.len() == 1 { "it" } else { "them" }
+            )
+        };
+        super::live::confirm(io, &what, run.yes)?;
+        recreate(run, wave)?;
+        wait_moved(run, wave, old_net)?;
+        moved += wave.pods.len();
+        writeln!(
+            io.stdout,
+            "{} in {}: {} moved ({moved}/{total})",
+            wave.owner,
+            wave.namespace,
+            plural(wave.pods.len(), "pod", "pods")
+        )
+        .map_err(io_error)?;
+    }
+
+    // Verify.
+    let left = runbook::plan_migrate(&run.inventory()?, request)
+        .map_err(LiveError::Refused)?
+        .waves;
+    if !left.is_empty() {
+        let pods: Vec<String> = left
+            .iter()
+            .flat_map(|w| w.pods.iter().map(move |p| format!("{}/{p}", w.namespace)))
+            .collect();
+        return Err(LiveError::Refused(format!(
+            "stopped: {} still {} an address in {}: {}; run the command again once they are recreated",
+            plural(pods.len(), "pod", "pods"),
+            if pods.len() == 1 { "has" } else { "have" },
+            request.from,
+            pods.join(", ")
+        )));
+    }
+    writeln!(io.stdout, "verified: no pod has an address in {old_net}").map_err(io_error)?;
+
+    // Delete the old pool once its blocks are empty.
+    let inventory = run.inventory()?;
+    let holding: Vec<String> = inventory
+        .ipam
+        .blocks
+        .iter()
+        .filter(|b| cidr::overlaps(&old_net, &b.cidr.value))
+        .filter(|b| b.allocated.iter().any(|a| *a))
+        .map(|b| b.object.clone())
+        .collect();
+    if !holding.is_empty() && !run.force {
+        return Err(LiveError::Refused(format!(
+            "stopped before deleting {}: {} still {} allocations ({}); release them (`calicoctl ipam check`), or pass --force",
+            request.from,
+            plural(holding.len(), "block", "blocks"),
+            if holding.len() == 1 { "holds" } else { "hold" },
+            holding.join(", ")
+        )));
+    }
+    connection.delete(&pools, None, &request.from, false)?;
+    writeln!(io.stdout, "{} deleted", pool_ref(&request.from)).map_err(io_error)?;
+    writeln!(io.stdout, "migration to {to} complete").map_err(io_error)?;
+    Ok(())
+}
+
+fn io_error(error: std::io::Error) -> LiveError {
+    LiveError::Config(error.to_string())
+}
+
+fn plural(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
+}
+
+/// Restarts a workload as `kubectl rollout restart` does, or deletes bare pods.
+fn recreate(run: &Execution<'_>, wave: &runbook::Wave) -> Result<(), LiveError> {
+    let (kind, name) = wave.owner.split_once('/').unwrap_or(("Pod", &wave.owner));
+    if !wave.restart {
+        for pod in &wave.pods {
+            run.connection
+                .delete(&calico::PODS, Some(&wave.namespace), pod, false)?;
+        }
+        return Ok(());
+    }
+    let (target, _) = calico::parse_target(&kind.to_ascii_lowercase(), Some(name))?;
+    let mut patch =
+        json!({"metadata": {"annotations": {"kubectl.kubernetes.io/restartedAt": now_rfc3339()}}});
+    for key in target.template.iter().rev() {
+        patch = json!({ *key: patch });
+    }
+    run.connection
+        .merge_patch(&target.resource, Some(&wave.namespace), name, &patch, false)?;
+    Ok(())
+}
+
+/// Waits until no pod of the wave's owner has an address in the old pool.
+fn wait_moved(
+    run: &Execution<'_>,
+    wave: &runbook::Wave,
+    old_net: ipnet::IpNet,
+) -> Result<(), LiveError> {
+    let deadline = std::time::Instant::now() + run.wait;
+    loop {
+        let inventory = run.inventory()?;
+        let left = inventory.ipam.pods.iter().any(|pod| {
+            pod.namespace == wave.namespace
+                && runbook::owner_of(pod).0 == wave.owner
+                && pod.addresses.iter().any(|a| old_net.contains(&a.value))
+        });
+        if !left {
+            return Ok(());
+        }
+        if std::time::Instant::now() >= deadline {
+            return Err(LiveError::Refused(format!(
+                "stopped: the pods of {} in {} did not move within --wait; run the command again to resume",
+                wave.owner, wave.namespace
+            )));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+}
+
+/// Rewrites, in every namespace, pod and workload template, the pool-list entries that name the
+/// old pool (or its CIDR) to the new pool, keeping every other entry and annotation.
+fn rewrite_annotations(
+    io: &mut Io<'_>,
+    run: &Execution<'_>,
+    request: &MigrateRequest,
+    to: &str,
+    old_net: ipnet::IpNet,
+) -> Result<(), LiveError> {
+    let inventory = run.inventory()?;
+    let names_old = |text: &str| {
+        text == request.from || cidr::parse(text).is_ok_and(|net| net.trunc() == old_net)
+    };
+    for site in &inventory.annotation_sites {
+        if site.place == Place::CniConfig {
+            if site.pool_entries().any(|(_, _, e)| names_old(&e.text)) {
+                return Err(LiveError::Refused(format!(
+                    "{} names {} in its CNI config: rewrite its cni_network_config by hand (and restart calico-node), then run again",
+                    site.object, request.from
+                )));
+            }
+            continue;
+        }
+        for (annotation, _, _) in site.pool_entries() {
+            let Some(entries) = annotation.entries() else {
+                continue;
+            };
+            if !entries.iter().any(|e| names_old(&e.text)) {
+                continue;
+            }
+            let mut rewritten: Vec<String> = Vec::new();
+            for entry in entries {
+                let text = if names_old(&entry.text) {
+                    to.to_owned()
+                } else {
+                    entry.text.clone()
+                };
+                if !rewritten.contains(&text) {
+                    rewritten.push(text);
+                }
+            }
+            let parts: Vec<&str> = site.object.split('/').collect();
+            let (kind, namespace, name) = match parts.as_slice() {
+                [kind, name] => (*kind, None, *name),
+                [kind, namespace, name] => (*kind, Some(*namespace), *name),
+                _ => continue,
+            };
+            let (target, _) = calico::parse_target(&kind.to_ascii_lowercase(), Some(name))?;
+            let mut patch = json!({"metadata": {"annotations": {
+                annotation.key.value.clone(): serde_json::to_string(&rewritten).unwrap_or_default()}}});
+            for key in target.template.iter().rev() {
+                patch = json!({ *key: patch });
+            }
+            if run.sends() {
+                run.connection.merge_patch(
+                    &target.resource,
+                    namespace,
+                    name,
+                    &patch,
+                    run.server_dry_run(),
+                )?;
+            }
+            writeln!(
+                io.stdout,
+                "{} annotated ({}={}){}",
+                target.kubectl_ref(),
+                annotation.key.value,
+                serde_json::to_string(&rewritten).unwrap_or_default(),
+                super::live::dry_run_note(run.mode)
+            )
+            .map_err(io_error)?;
+        }
+    }
+    Ok(())
 }

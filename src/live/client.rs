@@ -401,6 +401,63 @@ impl Connection {
         })
     }
 
+    /// Creates an object (`POST`); `server_dry_run` sends `dryRun=All`.
+    pub fn create(
+        &self,
+        resource: &Resource,
+        namespace: Option<&str>,
+        object: &Value,
+        server_dry_run: bool,
+    ) -> Result<Value, LiveError> {
+        let mut path = resource.path(namespace, None);
+        if server_dry_run {
+            path.push_str("?dryRun=All");
+        }
+        let body = serde_json::to_vec(object).map_err(|e| LiveError::Config(e.to_string()))?;
+        let request = http::Request::post(path)
+            .header(http::header::CONTENT_TYPE, "application/json")
+            .body(body)
+            .map_err(|e| LiveError::Config(e.to_string()))?;
+        let name = object["metadata"]["name"].as_str();
+        self.send(request).map_err(|error| {
+            self.error(
+                error,
+                "create",
+                resource.plural,
+                resource.group,
+                namespace,
+                name,
+            )
+        })
+    }
+
+    /// Deletes an object; `server_dry_run` sends `dryRun=All`.
+    pub fn delete(
+        &self,
+        resource: &Resource,
+        namespace: Option<&str>,
+        name: &str,
+        server_dry_run: bool,
+    ) -> Result<Value, LiveError> {
+        let mut path = resource.path(namespace, Some(name));
+        if server_dry_run {
+            path.push_str("?dryRun=All");
+        }
+        let request = http::Request::delete(path)
+            .body(Vec::new())
+            .map_err(|e| LiveError::Config(e.to_string()))?;
+        self.send(request).map_err(|error| {
+            self.error(
+                error,
+                "delete",
+                resource.plural,
+                resource.group,
+                namespace,
+                Some(name),
+            )
+        })
+    }
+
     /// One sentence for what went wrong with a request: who refused what, or why nothing
     /// answered.
     fn error(

@@ -122,7 +122,7 @@ fn warning(message: String, fix: impl Into<String>) -> Check {
 
 /// The owner a pod is recreated through: a Deployment's ReplicaSet counts as the Deployment
 /// (its name less the pod-template hash), a CronJob's Job as the Job.
-fn owner_of(pod: &PodFact) -> (String, bool) {
+pub fn owner_of(pod: &PodFact) -> (String, bool) {
     match pod.owners.first() {
         Some((kind, name)) if kind == "ReplicaSet" => match name.rsplit_once('-') {
             Some((deployment, _)) => (format!("Deployment/{deployment}"), true),
@@ -190,15 +190,24 @@ pub fn plan_migrate(inventory: &Inventory, request: &MigrateRequest) -> Result<P
             cidr,
             block_size,
         } => {
-            if pool_named(inventory, name).is_some() {
-                return Err(format!(
-                    "IPPool {name} exists already: pass --to {name} to move pods to it"
-                ));
-            }
             let size = block_size
                 .map(i64::from)
                 .or_else(|| old.effective_block_size());
-            (name.clone(), cidr.trunc(), size, true)
+            match pool_named(inventory, name) {
+                // Made by an earlier run of the same migration: resume with it.
+                Some(made) if made.cidr_net().map(|n| n.trunc()) == Some(cidr.trunc()) => (
+                    name.clone(),
+                    cidr.trunc(),
+                    made.effective_block_size(),
+                    false,
+                ),
+                Some(_) => {
+                    return Err(format!(
+                        "IPPool {name} exists already with another CIDR: pass --to {name} to move pods to it, or choose another --name"
+                    ));
+                }
+                None => (name.clone(), cidr.trunc(), size, true),
+            }
         }
     };
 
