@@ -262,6 +262,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-ippool' -ScriptBlock {
             [CompletionResult]::new('--block-size', '--block-size', [CompletionResultType]::ParameterName, 'The new blockSize')
             [CompletionResult]::new('--temp-cidr', '--temp-cidr', [CompletionResultType]::ParameterName, 'The CIDR of the temporary pool the pods move to meanwhile (overlapping no pool)')
             [CompletionResult]::new('--temp-name', '--temp-name', [CompletionResultType]::ParameterName, 'The temporary pool''s name [default: POOL-temp]')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'With --execute: how long to wait for an owner''s pods to move (e.g. 90s, 5m)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Print the plan as JSON or YAML')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Print the plan as JSON or YAML')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file [default: $KUBECONFIG, several files merged as kubectl does, else ~/.kube/config; inside a pod, its service account]')
@@ -270,6 +271,10 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-ippool' -ScriptBlock {
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long to wait for each request (e.g. 5s, 2m, 1h30m; 0 waits as long as it takes)')
             [CompletionResult]::new('--rewrite-annotations', '--rewrite-annotations', [CompletionResultType]::ParameterName, 'Rewrite the annotations (and CNI config) that name the pool, as a step')
             [CompletionResult]::new('--delete-bare-pods', '--delete-bare-pods', [CompletionResultType]::ParameterName, 'Delete the pods no controller recreates (bare pods, pods of Jobs)')
+            [CompletionResult]::new('--execute', '--execute', [CompletionResultType]::ParameterName, 'Carry the plan out, step by step, each verified before the next; run again to resume')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'With --execute: do not ask before a step that restarts or deletes pods')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'With --execute: do not ask before a step that restarts or deletes pods')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'With --execute: delete the pools even when their blocks still hold allocations')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break

@@ -899,7 +899,7 @@ _kubectl__ippool() {
             return 0
             ;;
         kubectl__ippool__subcmd__resize)
-            opts="-o -h --block-size --temp-cidr --temp-name --rewrite-annotations --delete-bare-pods --output --kubeconfig --context --user --request-timeout --help"
+            opts="-y -o -h --block-size --temp-cidr --temp-name --rewrite-annotations --delete-bare-pods --execute --yes --force --wait --output --kubeconfig --context --user --request-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -914,6 +914,10 @@ _kubectl__ippool() {
                     return 0
                     ;;
                 --temp-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -104,8 +104,9 @@ block size, https://docs.tigera.io/calico/latest/networking/ipam/change-block-si
 temporary pool, disable the pool, recreate its pods (they move to the temporary pool), delete the
 pool, create it again with the new blockSize once no block of the old size is left in its CIDR,
 disable the temporary pool, recreate the pods again (they move back) and delete the temporary pool.
-The checks of `migrate` run first, for the temporary pool. This release prints the plan; carrying
-it out (--execute) is not built yet.";
+The checks of `migrate` run first, for the temporary pool. With --execute the steps are carried
+out; the temporary pool records the change (annotation ippool.lint/resizing) while the pool is
+deleted, so running the same command again resumes it.";
 
 const MIGRATE_EXIT_CODES: &str = "\
 Exit codes: 0 the plan's checks pass, 1 a check blocks the migration, 2 the pools or the cluster
@@ -555,6 +556,22 @@ pub struct ResizeArgs {
     /// Delete the pods no controller recreates (bare pods, pods of Jobs)
     #[arg(long)]
     pub delete_bare_pods: bool,
+
+    /// Carry the plan out, step by step, each verified before the next; run again to resume
+    #[arg(long)]
+    pub execute: bool,
+
+    /// With --execute: do not ask before a step that restarts or deletes pods
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+
+    /// With --execute: delete the pools even when their blocks still hold allocations
+    #[arg(long)]
+    pub force: bool,
+
+    /// With --execute: how long to wait for an owner's pods to move (e.g. 90s, 5m)
+    #[arg(long, value_name = "DURATION", default_value = "5m")]
+    pub wait: String,
 
     /// Print the plan as JSON or YAML
     #[arg(short = 'o', long = "output", value_enum, value_name = "FORMAT")]

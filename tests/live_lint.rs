@@ -1165,3 +1165,129 @@ fn an_interrupted_migration_resumes_to_the_same_end() {
         );
     }
 }
+
+const RESIZE: &[&str] = &[
+    "resize",
+    "default-ipv4-ippool",
+    "--block-size",
+    "27",
+    "--temp-cidr",
+    "10.0.0.0/16",
+    "--rewrite-annotations",
+    "--delete-bare-pods",
+    "--execute",
+    "--yes",
+    "--wait",
+    "10s",
+];
+
+#[test]
+fn resize_execute_ends_with_the_pool_at_the_new_block_size_and_every_pod_back() {
+    let api = migration_cluster();
+    migration_workloads(&api);
+    let out = run(&api, RESIZE);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_holds(
+        &out.stdout,
+        &[
+            "ippool.crd.projectcalico.org/default-ipv4-ippool-temp created",
+            "ippool.crd.projectcalico.org/default-ipv4-ippool created with blockSize 27",
+            "ippool.crd.projectcalico.org/default-ipv4-ippool-temp deleted",
+            "IPPool default-ipv4-ippool has blockSize 27",
+        ],
+    );
+    let pool = api
+        .get(CRD_V1, "ippools", "", "default-ipv4-ippool")
+        .unwrap();
+    assert_eq!(pool["spec"]["blockSize"], 27);
+    assert_eq!(pool["spec"]["cidr"], "192.168.0.0/16");
+    assert_eq!(pool["spec"]["natOutgoing"], true);
+    assert!(
+        api.get(CRD_V1, "ippools", "", "default-ipv4-ippool-temp")
+            .is_none()
+    );
+    let pods = pods_in(&api);
+    assert_eq!(pods.len(), 3, "{pods:?}");
+    assert!(
+        pods.iter().all(|(_, ip)| ip.starts_with("192.168.")),
+        "{pods:?}"
+    );
+    // Their new blocks have the new size.
+    let blocks: Vec<String> = api
+        .snapshot()
+        .into_values()
+        .filter(|o| o["kind"] == "IPAMBlock")
+        .filter_map(|o| o["spec"]["cidr"].as_str().map(str::to_owned))
+        .collect();
+    assert!(blocks.iter().all(|b| b.ends_with("/27")), "{blocks:?}");
+    let namespace = api.get("v1", "namespaces", "", "shop").unwrap();
+    assert_eq!(
+        namespace["metadata"]["annotations"]["cni.projectcalico.org/ipv4pools"],
+        "[\"default-ipv4-ippool\"]"
+    );
+    // Done is done.
+    let again = run(&api, RESIZE);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_holds(&again.stdout, &["nothing to do"]);
+}
+
+#[test]
+fn an_interrupted_resize_resumes_to_the_same_end() {
+    use support::fake_api::Fault;
+    // Each case fails one write per run, in order (a later run gets past the earlier faults),
+    // then a clean run must finish the change.
+    let cases: &[&[(&str, &str)]] = &[
+        &[("POST", "/ippools")],
+        &[("PATCH", "/ippools/default-ipv4-ippool")],
+        &[("DELETE", "/ippools/default-ipv4-ippool")],
+        // The pool created again: only once the old one is gone.
+        &[
+            ("DELETE", "/ippools/default-ipv4-ippool"),
+            ("POST", "/ippools"),
+        ],
+        &[("PATCH", "/ippools/default-ipv4-ippool-temp")],
+        &[("DELETE", "/ippools/default-ipv4-ippool-temp")],
+    ];
+    for faults in cases {
+        let api = migration_cluster();
+        migration_workloads(&api);
+        for (method, path) in *faults {
+            api.fault(
+                method,
+                path,
+                1,
+                Fault::Status {
+                    code: 500,
+                    reason: "InternalError",
+                    message: "injected".to_owned(),
+                },
+            );
+            let stopped = run(&api, RESIZE);
+            assert_eq!(
+                stopped.code, 2,
+                "{faults:?}: {}\n--- stderr:\n{}",
+                stopped.stdout, stopped.stderr
+            );
+        }
+        let again = run(&api, RESIZE);
+        assert_eq!(
+            again.code, 0,
+            "{faults:?}: {}{}",
+            again.stdout, again.stderr
+        );
+        let pool = api
+            .get(CRD_V1, "ippools", "", "default-ipv4-ippool")
+            .unwrap();
+        assert_eq!(pool["spec"]["blockSize"], 27, "{faults:?}");
+        let pods = pods_in(&api);
+        assert_eq!(pods.len(), 3, "{faults:?}: {pods:?}");
+        assert!(
+            pods.iter().all(|(_, ip)| ip.starts_with("192.168.")),
+            "{faults:?}: {pods:?}"
+        );
+        assert!(
+            api.get(CRD_V1, "ippools", "", "default-ipv4-ippool-temp")
+                .is_none()
+        );
+    }
+}

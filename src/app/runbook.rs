@@ -85,7 +85,7 @@ pub(super) fn resize(args: ResizeArgs, io: &mut Io<'_>) -> Result<i32, Failure> 
             args.temp_cidr
         )))
     })?;
-    let inventory = cluster_inventory(&args.connect)?;
+    let connection = Connection::open_with(&args.connect, None).map_err(Failure::Live)?;
     let request = ResizeRequest {
         temp_name: args
             .temp_name
@@ -97,6 +97,37 @@ pub(super) fn resize(args: ResizeArgs, io: &mut Io<'_>) -> Result<i32, Failure> 
         rewrite_annotations: args.rewrite_annotations,
         delete_bare_pods: args.delete_bare_pods,
     };
+    if args.execute {
+        let wait = crate::live::client::parse_duration(&args.wait)
+            .map_err(Failure::Live)?
+            .unwrap_or(std::time::Duration::from_secs(3600));
+        let run = Execution {
+            connection: &connection,
+            mode: DryRun::None,
+            yes: args.yes,
+            force: args.force,
+            wait,
+        };
+        // A change under way (the pool deleted, or already resized) has no plan to check.
+        let inventory = run.inventory().map_err(Failure::Live)?;
+        if let Ok(plan) = runbook::plan_resize(&inventory, &request)
+            && plan.blocked()
+            && !plan
+                .checks
+                .iter()
+                .any(|c| !c.passed && c.message.contains("already has blockSize"))
+        {
+            print_plan(io, &plan, None)?;
+            return Err(Failure::Live(LiveError::Refused(
+                "refused: a check blocks the change; nothing was written".to_owned(),
+            )));
+        }
+        execute_resize(io, &run, &request).map_err(Failure::Live)?;
+        return Ok(super::EXIT_OK);
+    }
+    let objects = super::live::read_cluster(&connection).map_err(Failure::Live)?;
+    let (_, inventory, _) =
+        crate::lint::load_inventory(&[], objects).map_err(|e| Failure::Report(Box::new(e)))?;
     let plan = runbook::plan_resize(&inventory, &request).map_err(not_found)?;
     print_plan(io, &plan, args.output)
 }
@@ -106,17 +137,6 @@ fn not_found(message: String) -> Failure {
         message,
         help: String::new(),
     })
-}
-
-/// The cluster as `lint --cluster` reads it.
-fn cluster_inventory(
-    connect: &crate::cli::ClusterArgs,
-) -> Result<crate::model::inventory::Inventory, Failure> {
-    let connection = Connection::open_with(connect, None).map_err(Failure::Live)?;
-    let objects = super::live::read_cluster(&connection).map_err(Failure::Live)?;
-    let (_, inventory, _) =
-        crate::lint::load_inventory(&[], objects).map_err(|e| Failure::Report(Box::new(e)))?;
-    Ok(inventory)
 }
 
 fn print_plan(io: &mut Io<'_>, plan: &Plan, output: Option<ObjectFormat>) -> Result<i32, Failure> {
@@ -138,11 +158,19 @@ fn print_plan(io: &mut Io<'_>, plan: &Plan, output: Option<ObjectFormat>) -> Res
     })
 }
 
-/// RFC 3339 UTC, as `kubectl rollout restart` stamps `kubectl.kubernetes.io/restartedAt`.
+/// RFC 3339 UTC, as `kubectl rollout restart` stamps `kubectl.kubernetes.io/restartedAt`, with
+/// nanoseconds: two restarts of one workload in the same second (moved out, then back) must
+/// still change its pod template.
 fn now_rfc3339() -> String {
-    let seconds = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    rfc3339(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default(),
+    )
+}
+
+fn rfc3339(now: std::time::Duration) -> String {
+    let seconds = now.as_secs();
     let (days, rest) = (seconds / 86_400, seconds % 86_400);
     // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
     let z = days as i64 + 719_468;
@@ -155,10 +183,11 @@ fn now_rfc3339() -> String {
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
     format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:09}Z",
         rest / 3600,
         rest / 60 % 60,
-        rest % 60
+        rest % 60,
+        now.subsec_nanos()
     )
 }
 
@@ -480,4 +509,170 @@ fn rewrite_annotations(
         }
     }
     Ok(())
+}
+
+/// The annotation on the temporary pool that records a block-size change in progress: the
+/// pool it stands in for, that pool's CIDR, and the new blockSize. While the pool itself is
+/// deleted, this is the only place the cluster remembers them.
+const RESIZING: &str = "ippool.lint/resizing";
+
+/// Carries out a block-size change in three phases, found from the cluster each run: move the
+/// pods to the temporary pool (the pool is deleted at the end), create the pool again with the
+/// new blockSize once no block of the old size is left, move the pods back (the temporary pool
+/// is deleted at the end).
+pub(super) fn execute_resize(
+    io: &mut Io<'_>,
+    run: &Execution<'_>,
+    request: &ResizeRequest,
+) -> Result<(), LiveError> {
+    let connection = run.connection;
+    let pools = calico::discover(connection)?.pools;
+    let get = |name: &str| match connection.get(&pools, None, name) {
+        Ok(object) => Ok(Some(object)),
+        Err(LiveError::NotFound { .. }) => Ok(None),
+        Err(error) => Err(error),
+    };
+    let size = i64::from(request.block_size);
+    let back = MigrateRequest {
+        from: request.temp_name.clone(),
+        to: Destination::Existing(request.pool.clone()),
+        rewrite_annotations: request.rewrite_annotations,
+        delete_bare_pods: request.delete_bare_pods,
+    };
+    let pool = get(&request.pool)?;
+    let temp = get(&request.temp_name)?;
+    let pool_size = pool
+        .as_ref()
+        .map(|p| p["spec"]["blockSize"].as_i64().unwrap_or(26));
+    match (&pool, &temp) {
+        (Some(_), None) if pool_size == Some(size) => {
+            writeln!(
+                io.stdout,
+                "IPPool {} has blockSize {size}: nothing to do",
+                request.pool
+            )
+            .map_err(io_error)?;
+            return Ok(());
+        }
+        (Some(pool_object), None) => {
+            // Phase 1: the temporary pool, marked, then the pods moved into it.
+            let mut spec = pool_object["spec"].clone();
+            spec["cidr"] = json!(request.temp_cidr.trunc().to_string());
+            if let Some(spec) = spec.as_object_mut() {
+                spec.remove("disabled");
+            }
+            let marker = json!({"pool": request.pool, "cidr": pool_object["spec"]["cidr"], "blockSize": size});
+            let object = json!({
+                "apiVersion": pools.api_version(), "kind": "IPPool",
+                "metadata": {"name": request.temp_name, "annotations": {RESIZING: marker.to_string()}},
+                "spec": spec,
+            });
+            connection.create(&pools, None, &object, false)?;
+            writeln!(
+                io.stdout,
+                "{}/{} created",
+                pools.kubectl_name(),
+                request.temp_name
+            )
+            .map_err(io_error)?;
+        }
+        _ => {}
+    }
+    if pool_size.is_some_and(|s| s != size) {
+        let away = MigrateRequest {
+            from: request.pool.clone(),
+            to: Destination::Existing(request.temp_name.clone()),
+            rewrite_annotations: request.rewrite_annotations,
+            delete_bare_pods: request.delete_bare_pods,
+        };
+        execute_migrate(io, run, &away)?;
+    }
+    // Phase 2: the pool again, with the new blockSize, once no block of the old size is left.
+    if get(&request.pool)?.is_none() {
+        let temp = get(&request.temp_name)?.ok_or_else(|| LiveError::NotFound {
+            message: format!(
+                "neither IPPool {} nor IPPool {} exists",
+                request.pool, request.temp_name
+            ),
+            help: String::new(),
+        })?;
+        let marker: serde_json::Value = temp["metadata"]["annotations"][RESIZING]
+            .as_str()
+            .and_then(|m| serde_json::from_str(m).ok())
+            .ok_or_else(|| {
+                LiveError::Refused(format!(
+                    "IPPool {} is gone and {} does not record a block-size change ({RESIZING}): nothing to resume",
+                    request.pool, request.temp_name
+                ))
+            })?;
+        let net = marker["cidr"]
+            .as_str()
+            .and_then(|c| cidr::parse(c).ok())
+            .map(|n| n.trunc())
+            .ok_or_else(|| {
+                LiveError::Refused(format!("{RESIZING} on {} has no cidr", request.temp_name))
+            })?;
+        let inventory = run.inventory()?;
+        let left: Vec<String> = inventory
+            .ipam
+            .blocks
+            .iter()
+            .filter(|b| cidr::overlaps(&net, &b.cidr.value))
+            .filter(|b| i64::from(b.cidr.value.prefix_len()) != size)
+            .map(|b| b.object.clone())
+            .collect();
+        if !left.is_empty() {
+            return Err(LiveError::Refused(format!(
+                "stopped before creating IPPool {} again: {} of another size {} left in {net} ({}); Calico would refuse the pool (\"IPPool blocksSize conflicts with existing allocations that use a different blockSize\"): release them, then run again",
+                request.pool,
+                plural(left.len(), "block", "blocks"),
+                if left.len() == 1 { "is" } else { "are" },
+                left.join(", ")
+            )));
+        }
+        let mut spec = temp["spec"].clone();
+        spec["cidr"] = json!(net.to_string());
+        spec["blockSize"] = json!(size);
+        if let Some(spec) = spec.as_object_mut() {
+            spec.remove("disabled");
+        }
+        let object = json!({
+            "apiVersion": pools.api_version(), "kind": "IPPool",
+            "metadata": {"name": request.pool}, "spec": spec,
+        });
+        connection.create(&pools, None, &object, false)?;
+        writeln!(
+            io.stdout,
+            "{}/{} created with blockSize {size}",
+            pools.kubectl_name(),
+            request.pool
+        )
+        .map_err(io_error)?;
+    }
+    // Phase 3: the pods back, and the temporary pool deleted.
+    if get(&request.temp_name)?.is_some() {
+        execute_migrate(io, run, &back)?;
+    }
+    writeln!(io.stdout, "IPPool {} has blockSize {size}", request.pool).map_err(io_error)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn restart_stamps_are_rfc3339_utc_with_nanoseconds() {
+        use std::time::Duration;
+        assert_eq!(rfc3339(Duration::ZERO), "1970-01-01T00:00:00.000000000Z");
+        assert_eq!(
+            rfc3339(Duration::new(1_764_651_845, 7)),
+            "2025-12-02T05:04:05.000000007Z"
+        );
+        assert_eq!(
+            rfc3339(Duration::from_secs(951_782_400)),
+            "2000-02-29T00:00:00.000000000Z"
+        );
+        assert_ne!(now_rfc3339(), now_rfc3339());
+    }
 }

@@ -6,7 +6,8 @@
 //! `ipv4pools` annotation, else the namespace's, else the enabled Workload pools with
 //! `assignmentMode` Automatic whose nodeSelector is empty, `all()` or `key == 'value'` matching
 //! the node, in name order; from a block affine to the node, or a new block. A pod no pool
-//! serves stays Pending without an address, as it would in ContainerCreating.
+//! serves stays Pending without an address, as it would in ContainerCreating. Deleting a pool
+//! deletes its empty blocks.
 
 use serde_json::{Value, json};
 
@@ -59,6 +60,25 @@ pub(super) fn after_write(
         "pods" => {
             if let Some(pod) = before {
                 release(state, pod);
+            }
+        }
+        // Deleting a pool releases its blocks' affinities; the empty blocks go with them.
+        "ippools" if object(state, plural, namespace, name).is_none() => {
+            if let Some(pool_net) = before
+                .and_then(|p| p["spec"]["cidr"].as_str())
+                .and_then(parse)
+            {
+                state.objects.retain(|(version, kind, _, _), block| {
+                    version != CRD
+                        || kind != "ipamblocks"
+                        || !block["spec"]["cidr"]
+                            .as_str()
+                            .and_then(parse)
+                            .is_some_and(|n| inside(pool_net, n))
+                        || block["spec"]["allocations"]
+                            .as_array()
+                            .is_some_and(|a| a.iter().any(|x| !x.is_null()))
+                });
             }
         }
         _ => {}
