@@ -96,7 +96,8 @@ would fail); an operator-managed pool is changed through the Installation.
 Without --execute the plan is printed and nothing changes. With --execute each step is carried out
 and verified before the next; every step looks at the cluster first and skips what is done, so
 running the same command again after a stop resumes it. A step that restarts or deletes pods asks
-first on a terminal (--yes skips the question). Operator-managed pools are not executed yet.";
+first on a terminal (--yes skips the question). An operator-managed pool is changed through the
+Installation's spec.calicoNetwork.ipPools, never by patching the IPPool.";
 
 const RESIZE_ABOUT: &str = "\
 Plan Calico's procedure for changing a pool's blockSize, which can never be edited (Change IP pool

@@ -1291,3 +1291,64 @@ fn an_interrupted_resize_resumes_to_the_same_end() {
         );
     }
 }
+
+#[test]
+fn an_operator_managed_pool_is_migrated_through_the_installation_never_by_patching_the_pool() {
+    let api = migration_cluster();
+    migration_workloads(&api);
+    let mut managed = pool(
+        "default-ipv4-ippool",
+        "192.168.0.0/16",
+        json!({"blockSize": 26, "natOutgoing": true}),
+    );
+    managed["metadata"]["labels"] = json!({"app.kubernetes.io/managed-by": "tigera-operator"});
+    api.insert(managed);
+    api.insert(json!({
+        "apiVersion": "operator.tigera.io/v1", "kind": "Installation",
+        "metadata": {"name": "default"},
+        "spec": {"variant": "Calico", "calicoNetwork": {"bgp": "Enabled", "ipPools": [
+            {"name": "default-ipv4-ippool", "cidr": "192.168.0.0/16", "blockSize": 26,
+             "encapsulation": "None", "natOutgoing": "Enabled", "nodeSelector": "all()"},
+        ]}},
+    }));
+    api.clear_log();
+    let out = run(&api, MIGRATE);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_holds(
+        &out.stdout,
+        &[
+            "installation.operator.tigera.io/default patched (ipPools + new-pool)",
+            "installation.operator.tigera.io/default patched (ipPools[name=default-ipv4-ippool].disableNewAllocations: true)",
+            "installation.operator.tigera.io/default patched (ipPools - default-ipv4-ippool)",
+            "ippool.crd.projectcalico.org/default-ipv4-ippool deleted by the operator",
+        ],
+    );
+    let pool_writes: Vec<String> = api
+        .writes()
+        .iter()
+        .filter(|w| w.path.contains("/ippools"))
+        .map(|w| format!("{} {}", w.method, w.path))
+        .collect();
+    assert!(pool_writes.is_empty(), "{pool_writes:?}");
+    let installation = api
+        .get("operator.tigera.io/v1", "installations", "", "default")
+        .unwrap();
+    let entries = &installation["spec"]["calicoNetwork"]["ipPools"];
+    assert_eq!(entries.as_array().unwrap().len(), 1, "{entries:#}");
+    assert_eq!(entries[0]["name"], "new-pool");
+    assert_eq!(entries[0]["cidr"], "10.250.0.0/16");
+    assert_eq!(
+        entries[0]["encapsulation"], "None",
+        "the old entry's settings"
+    );
+    assert_eq!(installation["spec"]["calicoNetwork"]["bgp"], "Enabled");
+    let pods = pods_in(&api);
+    assert!(
+        pods.iter().all(|(_, ip)| ip.starts_with("10.250.")),
+        "{pods:?}"
+    );
+    assert!(
+        api.get(CRD_V1, "ippools", "", "default-ipv4-ippool")
+            .is_none()
+    );
+}

@@ -58,12 +58,6 @@ pub(super) fn migrate(args: MigrateArgs, io: &mut Io<'_>) -> Result<i32, Failure
             "refused: a check blocks the migration; nothing was written".to_owned(),
         )));
     }
-    if plan.operator_managed {
-        return Err(Failure::Live(LiveError::Refused(format!(
-            "IPPool {} is managed by the Tigera operator: --execute does not change Installations yet; follow the printed plan by hand (kubectl edit installation default)",
-            args.from
-        ))));
-    }
     let wait = crate::live::client::parse_duration(&args.wait)
         .map_err(Failure::Live)?
         .unwrap_or(std::time::Duration::from_secs(3600));
@@ -242,8 +236,32 @@ pub(super) fn execute_migrate(
         .map(|n| n.trunc())
         .ok_or_else(|| LiveError::Refused(format!("IPPool {} has no valid cidr", request.from)))?;
 
+    let operator = plan.operator_managed;
     // Create the new pool, with the old one's settings.
-    if let Destination::New { block_size, .. } = &request.to {
+    if operator && let Destination::New { block_size, .. } = &request.to {
+        let added = edit_installation(run, |entries| {
+            if entries.iter().any(|e| e["name"] == to.as_str()) {
+                return false;
+            }
+            let mut entry = entries
+                .iter()
+                .find(|e| e["name"] == request.from.as_str())
+                .cloned()
+                .unwrap_or_else(|| json!({}));
+            entry["name"] = json!(to);
+            entry["cidr"] = json!(to_net.to_string());
+            if let Some(size) = block_size {
+                entry["blockSize"] = json!(size);
+            }
+            if let Some(entry) = entry.as_object_mut() {
+                entry.remove("disableNewAllocations");
+            }
+            entries.push(entry);
+            true
+        })?;
+        report_installation(io, added, &format!("ipPools + {to}"), note)?;
+        wait_for_pool(run, &pools, &to, true)?;
+    } else if let Destination::New { block_size, .. } = &request.to {
         match connection.get(&pools, None, &to) {
             Ok(_) => writeln!(io.stdout, "{} exists", pool_ref(&to)).map_err(io_error)?,
             Err(LiveError::NotFound { .. }) => {
@@ -274,7 +292,26 @@ pub(super) fn execute_migrate(
     }
 
     // Disable the old pool.
-    if old["spec"]["disabled"] == true {
+    if operator {
+        let changed = edit_installation(run, |entries| {
+            match entries
+                .iter_mut()
+                .find(|e| e["name"] == request.from.as_str())
+            {
+                Some(entry) if entry["disableNewAllocations"] != true => {
+                    entry["disableNewAllocations"] = json!(true);
+                    true
+                }
+                _ => false,
+            }
+        })?;
+        report_installation(
+            io,
+            changed,
+            &format!("ipPools[name={}].disableNewAllocations: true", request.from),
+            note,
+        )?;
+    } else if old["spec"]["disabled"] == true {
         writeln!(io.stdout, "{} is disabled", pool_ref(&request.from)).map_err(io_error)?;
     } else {
         let patch = json!({"spec": {"disabled": true},
@@ -373,10 +410,105 @@ pub(super) fn execute_migrate(
             holding.join(", ")
         )));
     }
-    connection.delete(&pools, None, &request.from, false)?;
-    writeln!(io.stdout, "{} deleted", pool_ref(&request.from)).map_err(io_error)?;
+    if operator {
+        let removed = edit_installation(run, |entries| {
+            let before = entries.len();
+            entries.retain(|e| e["name"] != request.from.as_str());
+            entries.len() != before
+        })?;
+        report_installation(io, removed, &format!("ipPools - {}", request.from), note)?;
+        wait_for_pool(run, &pools, &request.from, false)?;
+        writeln!(
+            io.stdout,
+            "{} deleted by the operator",
+            pool_ref(&request.from)
+        )
+        .map_err(io_error)?;
+    } else {
+        connection.delete(&pools, None, &request.from, false)?;
+        writeln!(io.stdout, "{} deleted", pool_ref(&request.from)).map_err(io_error)?;
+    }
     writeln!(io.stdout, "migration to {to} complete").map_err(io_error)?;
     Ok(())
+}
+
+/// A read-modify-write of the operator's `Installation/default` pool list, guarded by its
+/// resourceVersion (the list is replaced whole by a merge patch). `edit` says whether it
+/// changed anything; nothing is sent when it did not.
+fn edit_installation(
+    run: &Execution<'_>,
+    edit: impl Fn(&mut Vec<serde_json::Value>) -> bool,
+) -> Result<bool, LiveError> {
+    crate::live::apply::with_retries("installation.operator.tigera.io/default", |_| {
+        let installation = run
+            .connection
+            .get(&calico::INSTALLATIONS, None, "default")?;
+        let mut entries = installation["spec"]["calicoNetwork"]["ipPools"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        if !edit(&mut entries) {
+            return Ok(false);
+        }
+        let patch = json!({
+            "metadata": {"resourceVersion": installation["metadata"]["resourceVersion"]},
+            "spec": {"calicoNetwork": {"ipPools": entries}},
+        });
+        if run.sends() {
+            run.connection.merge_patch(
+                &calico::INSTALLATIONS,
+                None,
+                "default",
+                &patch,
+                run.server_dry_run(),
+            )?;
+        }
+        Ok(true)
+    })
+}
+
+fn report_installation(
+    io: &mut Io<'_>,
+    changed: bool,
+    what: &str,
+    note: &str,
+) -> Result<(), LiveError> {
+    let verb = if changed { "patched" } else { "unchanged" };
+    writeln!(
+        io.stdout,
+        "installation.operator.tigera.io/default {verb} ({what}){note}"
+    )
+    .map_err(io_error)
+}
+
+/// Waits until the operator has made (or removed) the IPPool of an Installation entry.
+fn wait_for_pool(
+    run: &Execution<'_>,
+    pools: &crate::live::client::Resource,
+    name: &str,
+    present: bool,
+) -> Result<(), LiveError> {
+    if !run.sends() || run.server_dry_run() {
+        return Ok(());
+    }
+    let deadline = std::time::Instant::now() + run.wait;
+    loop {
+        let found = match run.connection.get(pools, None, name) {
+            Ok(_) => true,
+            Err(LiveError::NotFound { .. }) => false,
+            Err(error) => return Err(error),
+        };
+        if found == present {
+            return Ok(());
+        }
+        if std::time::Instant::now() >= deadline {
+            return Err(LiveError::Refused(format!(
+                "stopped: the operator did not {} IPPool {name} within --wait; check its status (`kubectl get tigerastatus`), then run the command again",
+                if present { "create" } else { "delete" }
+            )));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
 }
 
 fn io_error(error: std::io::Error) -> LiveError {
@@ -540,6 +672,15 @@ pub(super) fn execute_resize(
         delete_bare_pods: request.delete_bare_pods,
     };
     let pool = get(&request.pool)?;
+    if pool
+        .as_ref()
+        .is_some_and(crate::live::plan::operator_managed)
+    {
+        return Err(LiveError::Refused(format!(
+            "IPPool {} is managed by the Tigera operator: resize --execute does not change Installations yet; follow the printed plan by hand (kubectl edit installation default), or migrate --execute to a new pool",
+            request.pool
+        )));
+    }
     let temp = get(&request.temp_name)?;
     let pool_size = pool
         .as_ref()

@@ -62,6 +62,7 @@ pub(super) fn after_write(
                 release(state, pod);
             }
         }
+        "installations" => reconcile_installation(state),
         // Deleting a pool releases its blocks' affinities; the empty blocks go with them.
         "ippools" if object(state, plural, namespace, name).is_none() => {
             if let Some(pool_net) = before
@@ -82,6 +83,75 @@ pub(super) fn after_write(
             }
         }
         _ => {}
+    }
+}
+
+const OPERATOR_LABEL: &str = "app.kubernetes.io/managed-by";
+
+/// The Tigera operator's pool controller, simplified: each `spec.calicoNetwork.ipPools` entry
+/// is an IPPool it labels as its own (`disableNewAllocations` → `disabled`), and a pool it
+/// labelled whose entry is gone is deleted.
+fn reconcile_installation(state: &mut State) {
+    let Some(installation) = state
+        .objects
+        .get(&(
+            "operator.tigera.io/v1".to_owned(),
+            "installations".to_owned(),
+            String::new(),
+            "default".to_owned(),
+        ))
+        .cloned()
+    else {
+        return;
+    };
+    let entries = installation["spec"]["calicoNetwork"]["ipPools"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let key = |name: &str| {
+        (
+            CRD.to_owned(),
+            "ippools".to_owned(),
+            String::new(),
+            name.to_owned(),
+        )
+    };
+    for entry in &entries {
+        let Some(name) = entry["name"].as_str() else {
+            continue;
+        };
+        let mut spec = json!({"cidr": entry["cidr"], "blockSize": entry["blockSize"].as_u64().unwrap_or(26),
+                              "natOutgoing": entry["natOutgoing"] != "Disabled",
+                              "disabled": entry["disableNewAllocations"] == true});
+        if let Some(selector) = entry["nodeSelector"].as_str() {
+            spec["nodeSelector"] = json!(selector);
+        }
+        let mut pool = state.objects.get(&key(name)).cloned().unwrap_or_else(|| {
+            json!({"apiVersion": CRD, "kind": "IPPool",
+                   "metadata": {"name": name, "labels": {OPERATOR_LABEL: "tigera-operator"}}})
+        });
+        pool["spec"] = spec;
+        state.resource_version += 1;
+        pool["metadata"]["resourceVersion"] = json!(state.resource_version.to_string());
+        state.objects.insert(key(name), pool);
+    }
+    let gone: Vec<(Value, String)> = of_type(state, CRD, "ippools")
+        .into_iter()
+        .filter(|p| p["metadata"]["labels"][OPERATOR_LABEL] == "tigera-operator")
+        .filter(|p| !entries.iter().any(|e| e["name"] == p["metadata"]["name"]))
+        .map(|p| {
+            (
+                p.clone(),
+                p["metadata"]["name"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            )
+        })
+        .collect();
+    for (pool, name) in gone {
+        state.objects.remove(&key(&name));
+        after_write(state, "ippools", "", &name, Some(&pool));
     }
 }
 
