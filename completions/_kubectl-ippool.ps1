@@ -242,6 +242,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-ippool' -ScriptBlock {
             [CompletionResult]::new('--block-size', '--block-size', [CompletionResultType]::ParameterName, 'The blockSize of the pool --to-cidr creates [default: the old pool''s]')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'With --execute: none writes; client prints each write and sends nothing; server sends each with dryRun=All')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'With --execute: how long to wait for an owner''s pods to move (e.g. 90s, 5m)')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'With --execute: recreate only the pods of this namespace (one wave); the old pool is deleted once a run finds no pod left in it')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'With --execute: recreate only the pods of this namespace (one wave); the old pool is deleted once a run finds no pod left in it')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Print the plan as JSON or YAML')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Print the plan as JSON or YAML')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file [default: $KUBECONFIG, several files merged as kubectl does, else ~/.kube/config; inside a pod, its service account]')

@@ -199,6 +199,7 @@ complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -
 client\t''
 server\t''"
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -l wait -d 'With --execute: how long to wait for an owner\'s pods to move (e.g. 90s, 5m)' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -s n -l namespace -d 'With --execute: recreate only the pods of this namespace (one wave); the old pool is deleted once a run finds no pod left in it' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -s o -l output -d 'Print the plan as JSON or YAML' -r -f -a "json\t''
 yaml\t''"
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, several files merged as kubectl does, else ~/.kube/config; inside a pod, its service account]' -r -F

@@ -524,6 +524,11 @@ pub struct MigrateArgs {
     #[arg(long, value_name = "DURATION", default_value = "5m")]
     pub wait: String,
 
+    /// With --execute: recreate only the pods of this namespace (one wave); the old pool is
+    /// deleted once a run finds no pod left in it
+    #[arg(short = 'n', long, value_name = "NAMESPACE")]
+    pub namespace: Option<String>,
+
     /// Print the plan as JSON or YAML
     #[arg(short = 'o', long = "output", value_enum, value_name = "FORMAT")]
     pub output: Option<ObjectFormat>,

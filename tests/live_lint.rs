@@ -1352,3 +1352,50 @@ fn an_operator_managed_pool_is_migrated_through_the_installation_never_by_patchi
             .is_none()
     );
 }
+
+#[test]
+fn a_migration_can_run_one_namespace_at_a_time() {
+    let api = migration_cluster();
+    migration_workloads(&api);
+    api.insert(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "blog"}}));
+    api.insert(json!({
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "api", "namespace": "blog"},
+        "spec": {"replicas": 1, "template": {"metadata": {"labels": {"app": "api"}}, "spec": {}}},
+    }));
+    let mut api_pod = pod("blog", "api-1a2b-x", "192.168.0.9", "node-1");
+    api_pod["metadata"]["ownerReferences"] =
+        json!([{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "api-1a2b"}]);
+    api.insert(api_pod);
+    let shop: Vec<&str> = MIGRATE.iter().copied().chain(["-n", "shop"]).collect();
+    let out = run(&api, &shop);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_holds(
+        &out.stdout,
+        &["namespace shop done; 1 pod in blog still has addresses in default-ipv4-ippool"],
+    );
+    assert!(!out.stdout.contains("Deployment/api"), "{}", out.stdout);
+    let old = api
+        .get(CRD_V1, "ippools", "", "default-ipv4-ippool")
+        .expect("kept until the last wave");
+    assert_eq!(old["spec"]["disabled"], true);
+    let blog: Vec<&str> = MIGRATE.iter().copied().chain(["-n", "blog"]).collect();
+    let out = run(&api, &blog);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_holds(
+        &out.stdout,
+        &[
+            "Deployment/api in blog: 1 pod moved (1/1)",
+            "migration to new-pool complete",
+        ],
+    );
+    assert!(
+        api.get(CRD_V1, "ippools", "", "default-ipv4-ippool")
+            .is_none()
+    );
+    assert!(
+        pods_in(&api)
+            .iter()
+            .all(|(_, ip)| ip.starts_with("10.250."))
+    );
+}

@@ -63,6 +63,7 @@ pub(super) fn migrate(args: MigrateArgs, io: &mut Io<'_>) -> Result<i32, Failure
         .unwrap_or(std::time::Duration::from_secs(3600));
     let run = Execution {
         connection: &connection,
+        namespace: args.namespace.clone(),
         mode: args.dry_run,
         yes: args.yes,
         force: args.force,
@@ -97,6 +98,7 @@ pub(super) fn resize(args: ResizeArgs, io: &mut Io<'_>) -> Result<i32, Failure> 
             .unwrap_or(std::time::Duration::from_secs(3600));
         let run = Execution {
             connection: &connection,
+            namespace: None,
             mode: DryRun::None,
             yes: args.yes,
             force: args.force,
@@ -188,6 +190,8 @@ fn rfc3339(now: std::time::Duration) -> String {
 /// What `--execute` needs besides the request.
 pub(super) struct Execution<'a> {
     pub connection: &'a Connection,
+    /// Recreate only this namespace's pods (one wave).
+    pub namespace: Option<String>,
     pub mode: DryRun,
     pub yes: bool,
     pub force: bool,
@@ -336,9 +340,12 @@ pub(super) fn execute_migrate(
     }
 
     // Recreate the pods, owner by owner, and wait for each to move.
-    let waves = runbook::plan_migrate(&run.inventory()?, request)
+    let waves: Vec<runbook::Wave> = runbook::plan_migrate(&run.inventory()?, request)
         .map_err(LiveError::Refused)?
-        .waves;
+        .waves
+        .into_iter()
+        .filter(|w| run.namespace.as_ref().is_none_or(|ns| *ns == w.namespace))
+        .collect();
     let total: usize = waves.iter().map(|w| w.pods.len()).sum();
     let mut moved = 0;
     for wave in &waves {
@@ -376,6 +383,24 @@ pub(super) fn execute_migrate(
     let left = runbook::plan_migrate(&run.inventory()?, request)
         .map_err(LiveError::Refused)?
         .waves;
+    if let Some(namespace) = &run.namespace
+        && !left.is_empty()
+        && left.iter().all(|w| w.namespace != *namespace)
+    {
+        let mut others: Vec<&str> = left.iter().map(|w| w.namespace.as_str()).collect();
+        others.dedup();
+        let count: usize = left.iter().map(|w| w.pods.len()).sum();
+        writeln!(
+            io.stdout,
+            "namespace {namespace} done; {} in {} still {} addresses in {}: run again with -n for the next namespace, or without -n to finish",
+            plural(count, "pod", "pods"),
+            others.join(", "),
+            if count == 1 { "has" } else { "have" },
+            request.from
+        )
+        .map_err(io_error)?;
+        return Ok(());
+    }
     if !left.is_empty() {
         let pods: Vec<String> = left
             .iter()
