@@ -697,7 +697,7 @@ _kubectl__ippool() {
             return 0
             ;;
         kubectl__ippool__subcmd__migrate)
-            opts="-y -n -o -h --from --to --to-cidr --name --block-size --rewrite-annotations --delete-bare-pods --execute --dry-run --yes --force --wait --namespace --output --kubeconfig --context --user --request-timeout --help"
+            opts="-n -y -o -h --from --to --to-cidr --name --block-size --dry-run --namespace --rewrite-annotations --delete-bare-pods --execute --yes --force --wait --output --kubeconfig --context --user --request-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -727,15 +727,15 @@ _kubectl__ippool() {
                     COMPREPLY=($(compgen -W "none client server" -- "${cur}"))
                     return 0
                     ;;
-                --wait)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --namespace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

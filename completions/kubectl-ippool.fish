@@ -198,8 +198,8 @@ complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -l dry-run -d 'With --execute: none writes; client prints each write and sends nothing; server sends each with dryRun=All' -r -f -a "none\t''
 client\t''
 server\t''"
-complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -l wait -d 'With --execute: how long to wait for an owner\'s pods to move (e.g. 90s, 5m)' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -s n -l namespace -d 'With --execute: recreate only the pods of this namespace (one wave); the old pool is deleted once a run finds no pod left in it' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -l wait -d 'With --execute: how long to wait for an owner\'s pods to move (e.g. 90s, 5m)' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -s o -l output -d 'Print the plan as JSON or YAML' -r -f -a "json\t''
 yaml\t''"
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, several files merged as kubectl does, else ~/.kube/config; inside a pod, its service account]' -r -F
@@ -222,11 +222,11 @@ complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand resize" -l
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand resize" -l context -d 'The kubeconfig context to use [default: the current context]' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand resize" -l user -d 'The kubeconfig user to use [default: the context\'s]' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand resize" -l request-timeout -d 'How long to wait for each request (e.g. 5s, 2m, 1h30m; 0 waits as long as it takes)' -r
-complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand resize" -l rewrite-annotations -d 'Rewrite the annotations (and CNI config) that name the pool, as a step'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand resize" -l rewrite-annotations -d 'Rewrite the annotations (and CNI config) that name the old pool to the new one, as a step'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand resize" -l delete-bare-pods -d 'Delete the pods no controller recreates (bare pods, pods of Jobs)'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand resize" -l execute -d 'Carry the plan out, step by step, each verified before the next; run again to resume'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand resize" -s y -l yes -d 'With --execute: do not ask before a step that restarts or deletes pods'
-complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand resize" -l force -d 'With --execute: delete the pools even when their blocks still hold allocations'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand resize" -l force -d 'With --execute: delete the old pool even when its blocks still hold allocations'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand resize" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand completion" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand help; and not __fish_seen_subcommand_from lint rules explain plan assign unassign enable disable patch list show which migrate resize completion help" -f -a "lint" -d 'Scan manifest files and directories and report problems with IPPools'

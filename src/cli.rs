@@ -495,6 +495,23 @@ pub struct MigrateArgs {
     #[arg(long, value_name = "BITS", requires = "to_cidr")]
     pub block_size: Option<u8>,
 
+    /// With --execute: none writes; client prints each write and sends nothing; server sends
+    /// each with dryRun=All
+    #[arg(long, value_enum, value_name = "MODE", default_value_t = DryRun::None, num_args = 0..=1, require_equals = true, default_missing_value = "client")]
+    pub dry_run: DryRun,
+
+    /// With --execute: recreate only the pods of this namespace (one wave); the old pool is
+    /// deleted once a run finds no pod left in it
+    #[arg(short = 'n', long, value_name = "NAMESPACE")]
+    pub namespace: Option<String>,
+
+    #[command(flatten)]
+    pub run: RunbookArgs,
+}
+
+/// What `migrate` and `resize` share.
+#[derive(Debug, Args)]
+pub struct RunbookArgs {
     /// Rewrite the annotations (and CNI config) that name the old pool to the new one, as a step
     #[arg(long)]
     pub rewrite_annotations: bool,
@@ -507,11 +524,6 @@ pub struct MigrateArgs {
     #[arg(long)]
     pub execute: bool,
 
-    /// With --execute: none writes; client prints each write and sends nothing; server sends
-    /// each with dryRun=All
-    #[arg(long, value_enum, value_name = "MODE", default_value_t = DryRun::None, num_args = 0..=1, require_equals = true, default_missing_value = "client")]
-    pub dry_run: DryRun,
-
     /// With --execute: do not ask before a step that restarts or deletes pods
     #[arg(short = 'y', long)]
     pub yes: bool,
@@ -523,11 +535,6 @@ pub struct MigrateArgs {
     /// With --execute: how long to wait for an owner's pods to move (e.g. 90s, 5m)
     #[arg(long, value_name = "DURATION", default_value = "5m")]
     pub wait: String,
-
-    /// With --execute: recreate only the pods of this namespace (one wave); the old pool is
-    /// deleted once a run finds no pod left in it
-    #[arg(short = 'n', long, value_name = "NAMESPACE")]
-    pub namespace: Option<String>,
 
     /// Print the plan as JSON or YAML
     #[arg(short = 'o', long = "output", value_enum, value_name = "FORMAT")]
@@ -555,36 +562,8 @@ pub struct ResizeArgs {
     #[arg(long, value_name = "NAME")]
     pub temp_name: Option<String>,
 
-    /// Rewrite the annotations (and CNI config) that name the pool, as a step
-    #[arg(long)]
-    pub rewrite_annotations: bool,
-
-    /// Delete the pods no controller recreates (bare pods, pods of Jobs)
-    #[arg(long)]
-    pub delete_bare_pods: bool,
-
-    /// Carry the plan out, step by step, each verified before the next; run again to resume
-    #[arg(long)]
-    pub execute: bool,
-
-    /// With --execute: do not ask before a step that restarts or deletes pods
-    #[arg(short = 'y', long)]
-    pub yes: bool,
-
-    /// With --execute: delete the pools even when their blocks still hold allocations
-    #[arg(long)]
-    pub force: bool,
-
-    /// With --execute: how long to wait for an owner's pods to move (e.g. 90s, 5m)
-    #[arg(long, value_name = "DURATION", default_value = "5m")]
-    pub wait: String,
-
-    /// Print the plan as JSON or YAML
-    #[arg(short = 'o', long = "output", value_enum, value_name = "FORMAT")]
-    pub output: Option<ObjectFormat>,
-
     #[command(flatten)]
-    pub connect: ClusterArgs,
+    pub run: RunbookArgs,
 }
 
 #[derive(Debug, Args)]

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use assert_cmd::Command;
 use serde_json::{Value, json};
-use support::binary::{ippool, run};
+use support::binary::{as_plugin, ippool, run};
 use support::fake_api::{FakeApi, Fault};
 use support::{CRD, seed};
 
@@ -923,23 +923,12 @@ fn an_interactive_yes_confirms_a_rollout() {
 /// `kubectl ippool …` as a plugin, and kubectl reading back what it wrote, from the same server.
 #[test]
 fn kubectl_runs_the_plugin_and_reads_back_what_it_wrote() {
-    let Some(kubectl) = ["/usr/bin/kubectl", "/usr/local/bin/kubectl"]
-        .into_iter()
-        .find(|p| std::path::Path::new(p).exists())
-    else {
+    let api = cluster();
+    api.require_token(false);
+    let Some((kubectl, path)) = as_plugin(&api) else {
         eprintln!("skipped: kubectl is not installed");
         return;
     };
-    let api = cluster();
-    api.require_token(false);
-    let bin = api.dir().join("bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    std::os::unix::fs::symlink(
-        env!("CARGO_BIN_EXE_kubectl-ippool"),
-        bin.join("kubectl-ippool"),
-    )
-    .unwrap();
-    let path = format!("{}:/usr/bin:/bin", bin.display());
     let kubectl = |args: &[&str]| {
         let output = std::process::Command::new(kubectl)
             .args(args)

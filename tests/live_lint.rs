@@ -7,7 +7,7 @@ mod support;
 
 use assert_cmd::Command;
 use serde_json::{Value, json};
-use support::binary::{assert_holds, run};
+use support::binary::{as_plugin, assert_holds, run};
 use support::fake_api::FakeApi;
 use support::{CRD as CRD_V1, allocated_block, block, node, pod, pool, seed_large};
 
@@ -938,22 +938,11 @@ fn a_live_objects_suppression_annotation_is_honoured() {
 /// mechanism, and the namespace annotation the answer names read back by kubectl.
 #[test]
 fn kubectl_runs_lint_cluster_and_which_as_a_plugin() {
-    let Some(kubectl) = ["/usr/bin/kubectl", "/usr/local/bin/kubectl"]
-        .into_iter()
-        .find(|p| std::path::Path::new(p).exists())
-    else {
-        return;
-    };
     let api = which_cluster();
     api.require_token(false);
-    let bin = api.dir().join("bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    std::os::unix::fs::symlink(
-        env!("CARGO_BIN_EXE_kubectl-ippool"),
-        bin.join("kubectl-ippool"),
-    )
-    .unwrap();
-    let path = format!("{}:/usr/bin:/bin", bin.display());
+    let Some((kubectl, path)) = as_plugin(&api) else {
+        return;
+    };
     let kubectl_run = |args: &[&str]| {
         let output = std::process::Command::new(kubectl)
             .args(args)

@@ -38,19 +38,19 @@ pub(super) fn migrate(args: MigrateArgs, io: &mut Io<'_>) -> Result<i32, Failure
             )));
         }
     };
-    let connection = Connection::open_with(&args.connect, None).map_err(Failure::Live)?;
+    let connection = Connection::open_with(&args.run.connect, None).map_err(Failure::Live)?;
     let objects = super::live::read_cluster(&connection).map_err(Failure::Live)?;
     let (_, inventory, _) =
         crate::lint::load_inventory(&[], objects).map_err(|e| Failure::Report(Box::new(e)))?;
     let request = MigrateRequest {
         from: args.from.clone(),
         to,
-        rewrite_annotations: args.rewrite_annotations,
-        delete_bare_pods: args.delete_bare_pods,
+        rewrite_annotations: args.run.rewrite_annotations,
+        delete_bare_pods: args.run.delete_bare_pods,
     };
     let plan = runbook::plan_migrate(&inventory, &request).map_err(not_found)?;
-    if !args.execute {
-        return print_plan(io, &plan, args.output);
+    if !args.run.execute {
+        return print_plan(io, &plan, args.run.output);
     }
     if plan.blocked() {
         print_plan(io, &plan, None)?;
@@ -58,15 +58,15 @@ pub(super) fn migrate(args: MigrateArgs, io: &mut Io<'_>) -> Result<i32, Failure
             "refused: a check blocks the migration; nothing was written".to_owned(),
         )));
     }
-    let wait = crate::live::client::parse_duration(&args.wait)
+    let wait = crate::live::client::parse_duration(&args.run.wait)
         .map_err(Failure::Live)?
         .unwrap_or(std::time::Duration::from_secs(3600));
     let run = Execution {
         connection: &connection,
         namespace: args.namespace.clone(),
         mode: args.dry_run,
-        yes: args.yes,
-        force: args.force,
+        yes: args.run.yes,
+        force: args.run.force,
         wait,
     };
     execute_migrate(io, &run, &request).map_err(Failure::Live)?;
@@ -80,7 +80,7 @@ pub(super) fn resize(args: ResizeArgs, io: &mut Io<'_>) -> Result<i32, Failure> 
             args.temp_cidr
         )))
     })?;
-    let connection = Connection::open_with(&args.connect, None).map_err(Failure::Live)?;
+    let connection = Connection::open_with(&args.run.connect, None).map_err(Failure::Live)?;
     let request = ResizeRequest {
         temp_name: args
             .temp_name
@@ -89,19 +89,19 @@ pub(super) fn resize(args: ResizeArgs, io: &mut Io<'_>) -> Result<i32, Failure> 
         pool: args.pool.clone(),
         block_size: args.block_size,
         temp_cidr,
-        rewrite_annotations: args.rewrite_annotations,
-        delete_bare_pods: args.delete_bare_pods,
+        rewrite_annotations: args.run.rewrite_annotations,
+        delete_bare_pods: args.run.delete_bare_pods,
     };
-    if args.execute {
-        let wait = crate::live::client::parse_duration(&args.wait)
+    if args.run.execute {
+        let wait = crate::live::client::parse_duration(&args.run.wait)
             .map_err(Failure::Live)?
             .unwrap_or(std::time::Duration::from_secs(3600));
         let run = Execution {
             connection: &connection,
             namespace: None,
             mode: DryRun::None,
-            yes: args.yes,
-            force: args.force,
+            yes: args.run.yes,
+            force: args.run.force,
             wait,
         };
         // A change under way (the pool deleted, or already resized) has no plan to check.
@@ -125,7 +125,7 @@ pub(super) fn resize(args: ResizeArgs, io: &mut Io<'_>) -> Result<i32, Failure> 
     let (_, inventory, _) =
         crate::lint::load_inventory(&[], objects).map_err(|e| Failure::Report(Box::new(e)))?;
     let plan = runbook::plan_resize(&inventory, &request).map_err(not_found)?;
-    print_plan(io, &plan, args.output)
+    print_plan(io, &plan, args.run.output)
 }
 
 fn not_found(message: String) -> Failure {

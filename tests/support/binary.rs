@@ -36,3 +36,19 @@ pub fn assert_holds(text: &str, pieces: &[&str]) {
         assert!(text.contains(piece), "missing {piece:?} in:\n{text}");
     }
 }
+
+/// kubectl, when installed, and a PATH on which it finds this binary as the `ippool` plugin
+/// (a symlink in the server's scratch directory).
+pub fn as_plugin(api: &FakeApi) -> Option<(&'static str, String)> {
+    let kubectl = ["/usr/bin/kubectl", "/usr/local/bin/kubectl"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists())?;
+    let bin = api.dir().join("bin");
+    std::fs::create_dir_all(&bin).expect("a bin directory");
+    let link = bin.join("kubectl-ippool");
+    if !link.exists() {
+        std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_kubectl-ippool"), link)
+            .expect("the plugin link");
+    }
+    Some((kubectl, format!("{}:/usr/bin:/bin", bin.display())))
+}

@@ -1,6 +1,7 @@
 //! Shared by the live tests: the fake API server and a small cluster to seed it with.
 #![allow(dead_code)]
 
+#[cfg(test)]
 pub mod binary;
 pub mod fake_api;
 
