@@ -1388,3 +1388,36 @@ fn a_migration_can_run_one_namespace_at_a_time() {
             .all(|(_, ip)| ip.starts_with("10.250."))
     );
 }
+
+#[test]
+fn a_dry_run_migration_changes_nothing() {
+    let api = migration_cluster();
+    migration_workloads(&api);
+    let before = api.snapshot();
+    let client: Vec<&str> = MIGRATE.iter().copied().chain(["--dry-run"]).collect();
+    let out = run(&api, &client);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_holds(
+        &out.stdout,
+        &[
+            "ippool.crd.projectcalico.org/new-pool created (dry run)",
+            "ippool.crd.projectcalico.org/default-ipv4-ippool patched (disabled) (dry run)",
+            "dry run: the pods are not recreated",
+        ],
+    );
+    assert!(api.writes().is_empty());
+    let server: Vec<&str> = MIGRATE
+        .iter()
+        .copied()
+        .chain(["--dry-run=server"])
+        .collect();
+    let out = run(&api, &server);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let writes = api.writes();
+    assert!(!writes.is_empty());
+    assert!(
+        writes.iter().all(|w| w.query.contains("dryRun=All")),
+        "{writes:?}"
+    );
+    assert_eq!(api.snapshot(), before);
+}
