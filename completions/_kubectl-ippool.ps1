@@ -250,6 +250,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-ippool' -ScriptBlock {
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'The kubeconfig context to use [default: the current context]')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The kubeconfig user to use [default: the context''s]')
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long to wait for each request (e.g. 5s, 2m, 1h30m; 0 waits as long as it takes)')
+            [CompletionResult]::new('--abort', '--abort', [CompletionResultType]::ParameterName, 'Roll back a migration under way: enable the old pool again and restore the annotations it rewrote (pods that moved keep their new addresses)')
             [CompletionResult]::new('--rewrite-annotations', '--rewrite-annotations', [CompletionResultType]::ParameterName, 'Rewrite the annotations (and CNI config) that name the old pool to the new one, as a step')
             [CompletionResult]::new('--delete-bare-pods', '--delete-bare-pods', [CompletionResultType]::ParameterName, 'Delete the pods no controller recreates (bare pods, pods of Jobs)')
             [CompletionResult]::new('--execute', '--execute', [CompletionResultType]::ParameterName, 'Carry the plan out, step by step, each verified before the next; run again to resume')

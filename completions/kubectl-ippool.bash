@@ -697,7 +697,7 @@ _kubectl__ippool() {
             return 0
             ;;
         kubectl__ippool__subcmd__migrate)
-            opts="-n -y -o -h --from --to --to-cidr --name --block-size --dry-run --namespace --rewrite-annotations --delete-bare-pods --execute --yes --force --wait --output --kubeconfig --context --user --request-timeout --help"
+            opts="-n -y -o -h --from --to --to-cidr --name --block-size --dry-run --namespace --abort --rewrite-annotations --delete-bare-pods --execute --yes --force --wait --output --kubeconfig --context --user --request-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -206,6 +206,7 @@ complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -l context -d 'The kubeconfig context to use [default: the current context]' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -l user -d 'The kubeconfig user to use [default: the context\'s]' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -l request-timeout -d 'How long to wait for each request (e.g. 5s, 2m, 1h30m; 0 waits as long as it takes)' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -l abort -d 'Roll back a migration under way: enable the old pool again and restore the annotations it rewrote (pods that moved keep their new addresses)'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -l rewrite-annotations -d 'Rewrite the annotations (and CNI config) that name the old pool to the new one, as a step'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -l delete-bare-pods -d 'Delete the pods no controller recreates (bare pods, pods of Jobs)'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -l execute -d 'Carry the plan out, step by step, each verified before the next; run again to resume'

@@ -505,6 +505,11 @@ pub struct MigrateArgs {
     #[arg(short = 'n', long, value_name = "NAMESPACE")]
     pub namespace: Option<String>,
 
+    /// Roll back a migration under way: enable the old pool again and restore the annotations
+    /// it rewrote (pods that moved keep their new addresses)
+    #[arg(long, conflicts_with = "execute")]
+    pub abort: bool,
+
     #[command(flatten)]
     pub run: RunbookArgs,
 }

@@ -1421,3 +1421,101 @@ fn a_dry_run_migration_changes_nothing() {
     );
     assert_eq!(api.snapshot(), before);
 }
+
+#[test]
+fn abort_enables_the_old_pool_again_and_restores_the_rewritten_annotations() {
+    use support::fake_api::Fault;
+    let api = migration_cluster();
+    migration_workloads(&api);
+    api.fault(
+        "PATCH",
+        "/deployments/web",
+        1,
+        Fault::Status {
+            code: 500,
+            reason: "InternalError",
+            message: "injected".to_owned(),
+        },
+    );
+    let stopped = run(&api, MIGRATE);
+    assert_eq!(stopped.code, 2, "{}{}", stopped.stdout, stopped.stderr);
+    let record = api.get(
+        "v1",
+        "configmaps",
+        "kube-system",
+        "ippool-migration-default-ipv4-ippool",
+    );
+    assert!(
+        record.is_some(),
+        "the rewrite is recorded before it is made"
+    );
+    let out = run(
+        &api,
+        &[
+            "migrate",
+            "--from",
+            "default-ipv4-ippool",
+            "--to",
+            "new-pool",
+            "--abort",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_holds(
+        &out.stdout,
+        &[
+            "ippool.crd.projectcalico.org/default-ipv4-ippool patched (enabled)",
+            "namespace/shop annotated (cni.projectcalico.org/ipv4pools=[\"default-ipv4-ippool\"])",
+            "IPPool new-pool stays",
+        ],
+    );
+    let old = api
+        .get(CRD_V1, "ippools", "", "default-ipv4-ippool")
+        .unwrap();
+    assert_eq!(old["spec"]["disabled"], false);
+    let namespace = api.get("v1", "namespaces", "", "shop").unwrap();
+    assert_eq!(
+        namespace["metadata"]["annotations"]["cni.projectcalico.org/ipv4pools"],
+        "[\"default-ipv4-ippool\"]"
+    );
+    assert_eq!(namespace["metadata"]["annotations"]["team"], "a");
+    assert!(
+        api.get(
+            "v1",
+            "configmaps",
+            "kube-system",
+            "ippool-migration-default-ipv4-ippool"
+        )
+        .is_none()
+    );
+    // A completed migration cannot be rolled back.
+    let done = run(&api, MIGRATE);
+    assert_eq!(done.code, 0, "{}{}", done.stdout, done.stderr);
+    assert!(
+        api.get(
+            "v1",
+            "configmaps",
+            "kube-system",
+            "ippool-migration-default-ipv4-ippool"
+        )
+        .is_none()
+    );
+    let late = run(
+        &api,
+        &[
+            "migrate",
+            "--from",
+            "default-ipv4-ippool",
+            "--to",
+            "new-pool",
+            "--abort",
+        ],
+    );
+    assert_eq!(late.code, 2);
+    assert!(
+        late.stderr
+            .contains("cannot roll back: IPPool default-ipv4-ippool was deleted"),
+        "{}",
+        late.stderr
+    );
+}

@@ -48,6 +48,18 @@ pub(super) fn migrate(args: MigrateArgs, io: &mut Io<'_>) -> Result<i32, Failure
         rewrite_annotations: args.run.rewrite_annotations,
         delete_bare_pods: args.run.delete_bare_pods,
     };
+    if args.abort {
+        let run = Execution {
+            connection: &connection,
+            namespace: None,
+            mode: DryRun::None,
+            yes: args.run.yes,
+            force: false,
+            wait: std::time::Duration::from_secs(0),
+        };
+        abort_migrate(io, &run, &request).map_err(Failure::Live)?;
+        return Ok(super::EXIT_OK);
+    }
     let plan = runbook::plan_migrate(&inventory, &request).map_err(not_found)?;
     if !args.run.execute {
         return print_plan(io, &plan, args.run.output);
@@ -453,6 +465,14 @@ pub(super) fn execute_migrate(
         connection.delete(&pools, None, &request.from, false)?;
         writeln!(io.stdout, "{} deleted", pool_ref(&request.from)).map_err(io_error)?;
     }
+    if read_record(run, &request.from)?.is_some() {
+        connection.delete(
+            &calico::CONFIGMAPS,
+            Some(RECORD_NAMESPACE),
+            &record_name(&request.from),
+            false,
+        )?;
+    }
     writeln!(io.stdout, "migration to {to} complete").map_err(io_error)?;
     Ok(())
 }
@@ -646,6 +666,9 @@ fn rewrite_annotations(
                 patch = json!({ *key: patch });
             }
             if run.sends() {
+                if !run.server_dry_run() {
+                    record_rewrite(run, request, to, &site.object, &annotation.key.value)?;
+                }
                 run.connection.merge_patch(
                     &target.resource,
                     namespace,
@@ -665,6 +688,201 @@ fn rewrite_annotations(
             .map_err(io_error)?;
         }
     }
+    Ok(())
+}
+
+/// Where a migration records the annotations it rewrote, so that `--abort` can restore them:
+/// a ConfigMap `kube-system/ippool-migration-OLD`, `data.rewritten` a JSON list of
+/// `Kind/[namespace/]name key` entries. Written before each rewrite; deleted when the
+/// migration completes or is aborted.
+const RECORD_NAMESPACE: &str = "kube-system";
+
+fn record_name(from: &str) -> String {
+    format!("ippool-migration-{from}")
+}
+
+fn read_record(run: &Execution<'_>, from: &str) -> Result<Option<serde_json::Value>, LiveError> {
+    match run.connection.get(
+        &calico::CONFIGMAPS,
+        Some(RECORD_NAMESPACE),
+        &record_name(from),
+    ) {
+        Ok(record) => Ok(Some(record)),
+        Err(LiveError::NotFound { .. }) => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
+fn rewritten_entries(record: &serde_json::Value) -> Vec<String> {
+    record["data"]["rewritten"]
+        .as_str()
+        .and_then(|r| serde_json::from_str(r).ok())
+        .unwrap_or_default()
+}
+
+fn record_rewrite(
+    run: &Execution<'_>,
+    request: &MigrateRequest,
+    to: &str,
+    object: &str,
+    key: &str,
+) -> Result<(), LiveError> {
+    let entry = format!("{object} {key}");
+    crate::live::apply::with_retries("the migration record", |_| {
+        match read_record(run, &request.from)? {
+            None => {
+                let record = json!({
+                    "apiVersion": "v1", "kind": "ConfigMap",
+                    "metadata": {"name": record_name(&request.from), "namespace": RECORD_NAMESPACE},
+                    "data": {"from": request.from, "to": to, "rewritten": json!([entry]).to_string()},
+                });
+                run.connection
+                    .create(&calico::CONFIGMAPS, Some(RECORD_NAMESPACE), &record, false)
+                    .map(|_| ())
+            }
+            Some(record) => {
+                let mut entries = rewritten_entries(&record);
+                if entries.contains(&entry) {
+                    return Ok(());
+                }
+                entries.push(entry.clone());
+                let patch = json!({
+                    "metadata": {"resourceVersion": record["metadata"]["resourceVersion"]},
+                    "data": {"rewritten": json!(entries).to_string()},
+                });
+                run.connection
+                    .merge_patch(
+                        &calico::CONFIGMAPS,
+                        Some(RECORD_NAMESPACE),
+                        &record_name(&request.from),
+                        &patch,
+                        false,
+                    )
+                    .map(|_| ())
+            }
+        }
+    })
+}
+
+/// `migrate --abort`: what can be rolled back is (the old pool enabled again, the rewritten
+/// annotations restored); what cannot is said (pods that moved keep their addresses, deleted
+/// bare pods are gone, the new pool stays).
+pub(super) fn abort_migrate(
+    io: &mut Io<'_>,
+    run: &Execution<'_>,
+    request: &MigrateRequest,
+) -> Result<(), LiveError> {
+    let connection = run.connection;
+    let pools = calico::discover(connection)?.pools;
+    let old = match connection.get(&pools, None, &request.from) {
+        Ok(old) => old,
+        Err(LiveError::NotFound { .. }) => {
+            return Err(LiveError::Refused(format!(
+                "cannot roll back: IPPool {} was deleted, the last step of the migration; create it again by hand if it is still wanted",
+                request.from
+            )));
+        }
+        Err(error) => return Err(error),
+    };
+    if crate::live::plan::operator_managed(&old) {
+        let changed = edit_installation(run, |entries| {
+            match entries
+                .iter_mut()
+                .find(|e| e["name"] == request.from.as_str())
+            {
+                Some(entry) if entry["disableNewAllocations"] == true => {
+                    if let Some(entry) = entry.as_object_mut() {
+                        entry.remove("disableNewAllocations");
+                    }
+                    true
+                }
+                _ => false,
+            }
+        })?;
+        report_installation(
+            io,
+            changed,
+            &format!("ipPools[name={}] allocates again", request.from),
+            "",
+        )?;
+    } else if old["spec"]["disabled"] == true {
+        let patch = json!({"spec": {"disabled": false},
+                           "metadata": {"resourceVersion": old["metadata"]["resourceVersion"]}});
+        connection.merge_patch(&pools, None, &request.from, &patch, false)?;
+        writeln!(
+            io.stdout,
+            "{}/{} patched (enabled)",
+            pools.kubectl_name(),
+            request.from
+        )
+        .map_err(io_error)?;
+    }
+    let record = read_record(run, &request.from)?;
+    let to = record
+        .as_ref()
+        .and_then(|r| r["data"]["to"].as_str())
+        .map(str::to_owned);
+    for entry in record.as_ref().map(rewritten_entries).unwrap_or_default() {
+        let (Some((object, key)), Some(to)) = (entry.split_once(' '), &to) else {
+            continue;
+        };
+        let parts: Vec<&str> = object.split('/').collect();
+        let (kind, namespace, name) = match parts.as_slice() {
+            [kind, name] => (*kind, None, *name),
+            [kind, namespace, name] => (*kind, Some(*namespace), *name),
+            _ => continue,
+        };
+        let (target, _) = calico::parse_target(&kind.to_ascii_lowercase(), Some(name))?;
+        let current = match connection.get(&target.resource, namespace, name) {
+            Ok(current) => current,
+            Err(LiveError::NotFound { .. }) => continue,
+            Err(error) => return Err(error),
+        };
+        let Some(list) = crate::live::plan::annotations_at(&current, target.template)
+            .and_then(|a| a.get(key))
+            .and_then(|v| v.as_str())
+            .and_then(|v| serde_json::from_str::<Vec<String>>(v).ok())
+        else {
+            continue;
+        };
+        let mut restored: Vec<String> = Vec::new();
+        for item in list {
+            let item = if item == *to {
+                request.from.clone()
+            } else {
+                item
+            };
+            if !restored.contains(&item) {
+                restored.push(item);
+            }
+        }
+        let value = serde_json::to_string(&restored).unwrap_or_default();
+        let mut patch = json!({"metadata": {"annotations": {key: value}}});
+        for step in target.template.iter().rev() {
+            patch = json!({ *step: patch });
+        }
+        connection.merge_patch(&target.resource, namespace, name, &patch, false)?;
+        writeln!(
+            io.stdout,
+            "{} annotated ({key}={value})",
+            target.kubectl_ref()
+        )
+        .map_err(io_error)?;
+    }
+    if record.is_some() {
+        connection.delete(
+            &calico::CONFIGMAPS,
+            Some(RECORD_NAMESPACE),
+            &record_name(&request.from),
+            false,
+        )?;
+    }
+    writeln!(
+        io.stdout,
+        "rolled back what can be: pods that already moved keep their new addresses until recreated, deleted bare pods are gone, and {} stays",
+        to.map_or_else(|| "the new pool".to_owned(), |to| format!("IPPool {to}"))
+    )
+    .map_err(io_error)?;
     Ok(())
 }
 
