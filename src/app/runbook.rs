@@ -309,24 +309,7 @@ pub(super) fn execute_migrate(
 
     // Disable the old pool.
     if operator {
-        let changed = edit_installation(run, |entries| {
-            match entries
-                .iter_mut()
-                .find(|e| e["name"] == request.from.as_str())
-            {
-                Some(entry) if entry["disableNewAllocations"] != true => {
-                    entry["disableNewAllocations"] = json!(true);
-                    true
-                }
-                _ => false,
-            }
-        })?;
-        report_installation(
-            io,
-            changed,
-            &format!("ipPools[name={}].disableNewAllocations: true", request.from),
-            note,
-        )?;
+        allow_new_allocations(io, run, &request.from, false, note)?;
     } else if old["spec"]["disabled"] == true {
         writeln!(io.stdout, "{} is disabled", pool_ref(&request.from)).map_err(io_error)?;
     } else {
@@ -510,6 +493,41 @@ fn edit_installation(
         }
         Ok(true)
     })
+}
+
+/// Sets (or clears) `disableNewAllocations` on the Installation's entry for `pool`.
+fn allow_new_allocations(
+    io: &mut Io<'_>,
+    run: &Execution<'_>,
+    pool: &str,
+    allow: bool,
+    note: &str,
+) -> Result<(), LiveError> {
+    let changed = edit_installation(run, |entries| {
+        let Some(entry) = entries.iter_mut().find(|e| e["name"] == pool) else {
+            return false;
+        };
+        let disabled = entry["disableNewAllocations"] == true;
+        if disabled != allow {
+            return false;
+        }
+        match entry.as_object_mut() {
+            Some(entry) if allow => {
+                entry.remove("disableNewAllocations");
+            }
+            Some(entry) => {
+                entry.insert("disableNewAllocations".to_owned(), json!(true));
+            }
+            None => return false,
+        }
+        true
+    })?;
+    let what = if allow {
+        format!("ipPools[name={pool}] allocates again")
+    } else {
+        format!("ipPools[name={pool}].disableNewAllocations: true")
+    };
+    report_installation(io, changed, &what, note)
 }
 
 fn report_installation(
@@ -785,26 +803,7 @@ pub(super) fn abort_migrate(
         Err(error) => return Err(error),
     };
     if crate::live::plan::operator_managed(&old) {
-        let changed = edit_installation(run, |entries| {
-            match entries
-                .iter_mut()
-                .find(|e| e["name"] == request.from.as_str())
-            {
-                Some(entry) if entry["disableNewAllocations"] == true => {
-                    if let Some(entry) = entry.as_object_mut() {
-                        entry.remove("disableNewAllocations");
-                    }
-                    true
-                }
-                _ => false,
-            }
-        })?;
-        report_installation(
-            io,
-            changed,
-            &format!("ipPools[name={}] allocates again", request.from),
-            "",
-        )?;
+        allow_new_allocations(io, run, &request.from, true, "")?;
     } else if old["spec"]["disabled"] == true {
         let patch = json!({"spec": {"disabled": false},
                            "metadata": {"resourceVersion": old["metadata"]["resourceVersion"]}});
