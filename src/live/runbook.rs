@@ -211,6 +211,21 @@ pub fn plan_migrate(inventory: &Inventory, request: &MigrateRequest) -> Result<P
         }
     };
 
+    // The procedure moves pods between Calico IPAM pools; another IPAM ignores pools.
+    if let Some(other) = inventory
+        .cni_ipam_types
+        .iter()
+        .find(|setting| setting.value != "calico-ipam")
+    {
+        checks.push(failed(
+            format!(
+                "the CNI network config uses ipam.type {}, not calico-ipam: pods do not take addresses from IP pools, so there is nothing to migrate",
+                other.value
+            ),
+            "migrate the IPAM itself first (Calico's \"Migrate from host-local IPAM\" guide)",
+        ));
+    }
+
     // Overlap with any other pool (C1).
     let overlapping: Vec<String> = inventory
         .pools
@@ -732,6 +747,30 @@ status: {phase: Running, podIPs: [{ip: 10.9.0.1}]}
         assert_eq!(plan.waves[0].pods, ["web-5f6d-x"]);
         assert!(plan.steps[0].changes.contains("blockSize 24"));
         assert_eq!(plan.steps.len(), 5);
+    }
+
+    #[test]
+    fn another_ipam_blocks_the_migration() {
+        let host_local = format!(
+            "{CLUSTER}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: calico-config, namespace: kube-system}}\ndata:\n  cni_network_config: '{{\"plugins\": [{{\"type\": \"calico\", \"ipam\": {{\"type\": \"host-local\"}}}}]}}'\n"
+        );
+        let plan = plan_migrate(
+            &inventory(&host_local),
+            &request(Destination::New {
+                name: "new".to_owned(),
+                cidr: "10.2.0.0/16".parse().unwrap(),
+                block_size: None,
+            }),
+        )
+        .unwrap();
+        assert!(plan.blocked());
+        assert!(
+            plan.checks
+                .iter()
+                .any(|c| c.message.contains("uses ipam.type host-local")),
+            "{:?}",
+            plan.checks
+        );
     }
 
     #[test]

@@ -37,6 +37,15 @@ pub fn read(reader: &Reader<'_>, object: NodeRef<'_>, inventory: &mut Inventory)
         return;
     };
     let metadata = object.get("metadata");
+    if let Some(ipam_type) = calico["ipam"]["type"].as_str() {
+        inventory
+            .cni_ipam_types
+            .push(crate::model::cluster::Setting {
+                value: ipam_type.to_owned(),
+                loc: reader.loc(node.span()),
+                what: "CNI network config ipam.type".to_owned(),
+            });
+    }
     let name = metadata
         .and_then(|m| m.get("name"))
         .and_then(|n| n.as_str())

@@ -29,6 +29,9 @@ pub struct Inventory {
     pub sources: SourceFacts,
     /// IPAM blocks, affinities and pod addresses: a live cluster's, or a recorded dump's.
     pub ipam: IpamFacts,
+    /// `ipam.type` of the calico plugin in each CNI network config (`calico-ipam`,
+    /// `host-local`).
+    pub cni_ipam_types: Vec<Setting<String>>,
 }
 
 impl Inventory {
@@ -47,6 +50,7 @@ impl Inventory {
             strict_affinity,
             sources,
             ipam,
+            cni_ipam_types,
         } = self;
         pools.is_empty()
             && nodes.is_empty()
@@ -60,6 +64,7 @@ impl Inventory {
             && strict_affinity.is_empty()
             && sources.is_empty()
             && ipam.is_empty()
+            && cni_ipam_types.is_empty()
     }
 
     pub fn merge(&mut self, other: Inventory) {
@@ -76,6 +81,7 @@ impl Inventory {
             strict_affinity,
             sources,
             ipam,
+            cni_ipam_types,
         } = other;
         self.pools.extend(pools);
         self.nodes.extend(nodes);
@@ -89,5 +95,6 @@ impl Inventory {
         self.strict_affinity.extend(strict_affinity);
         self.sources.merge(sources);
         self.ipam.merge(ipam);
+        self.cni_ipam_types.extend(cni_ipam_types);
     }
 }
