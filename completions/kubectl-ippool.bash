@@ -697,7 +697,7 @@ _kubectl__ippool() {
             return 0
             ;;
         kubectl__ippool__subcmd__migrate)
-            opts="-n -y -o -h --from --to --to-cidr --name --block-size --dry-run --namespace --abort --rewrite-annotations --delete-bare-pods --execute --yes --force --wait --output --kubeconfig --context --user --request-timeout --help"
+            opts="-n -y -o -h --from --to --to-cidr --name --block-size --namespace --abort --rewrite-annotations --delete-bare-pods --execute --dry-run --yes --force --wait --output --kubeconfig --context --user --request-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -723,16 +723,16 @@ _kubectl__ippool() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --dry-run)
-                    COMPREPLY=($(compgen -W "none client server" -- "${cur}"))
-                    return 0
-                    ;;
                 --namespace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 -n)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dry-run)
+                    COMPREPLY=($(compgen -W "none client server" -- "${cur}"))
                     return 0
                     ;;
                 --wait)
@@ -907,7 +907,7 @@ _kubectl__ippool() {
             return 0
             ;;
         kubectl__ippool__subcmd__resize)
-            opts="-y -o -h --block-size --temp-cidr --temp-name --rewrite-annotations --delete-bare-pods --execute --yes --force --wait --output --kubeconfig --context --user --request-timeout --help"
+            opts="-y -o -h --block-size --temp-cidr --temp-name --rewrite-annotations --delete-bare-pods --execute --dry-run --yes --force --wait --output --kubeconfig --context --user --request-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -923,6 +923,10 @@ _kubectl__ippool() {
                     ;;
                 --temp-name)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dry-run)
+                    COMPREPLY=($(compgen -W "none client server" -- "${cur}"))
                     return 0
                     ;;
                 --wait)

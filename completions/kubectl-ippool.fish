@@ -195,10 +195,10 @@ complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -l to-cidr -d 'Create the pool to move them to, with this CIDR and the old pool\'s settings' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -l name -d 'The name of the pool --to-cidr creates [default: the CIDR\'s, as the operator names pools: 10.250.0.0-16]' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -l block-size -d 'The blockSize of the pool --to-cidr creates [default: the old pool\'s]' -r
-complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -l dry-run -d 'With --execute: none writes; client prints each write and sends nothing; server sends each with dryRun=All' -r -f -a "none\t''
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -s n -l namespace -d 'With --execute: recreate only the pods of this namespace (one wave); the old pool is deleted once a run finds no pod left in it' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -l dry-run -d 'With --execute: none writes; client prints each write and sends nothing; server sends each with dryRun=All. A dry run recreates no pod, so it stops after the first writes' -r -f -a "none\t''
 client\t''
 server\t''"
-complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -s n -l namespace -d 'With --execute: recreate only the pods of this namespace (one wave); the old pool is deleted once a run finds no pod left in it' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -l wait -d 'With --execute: how long to wait for an owner\'s pods to move (e.g. 90s, 5m)' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -s o -l output -d 'Print the plan as JSON or YAML' -r -f -a "json\t''
 yaml\t''"
@@ -210,12 +210,15 @@ complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -l rewrite-annotations -d 'Rewrite the annotations (and CNI config) that name the old pool to the new one, as a step'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -l delete-bare-pods -d 'Delete the pods no controller recreates (bare pods, pods of Jobs)'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -l execute -d 'Carry the plan out, step by step, each verified before the next; run again to resume'
-complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -s y -l yes -d 'With --execute: do not ask before a step that restarts or deletes pods'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -s y -l yes -d 'With --execute: do not ask before a step that disables a pool in use, or restarts or deletes pods'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -l force -d 'With --execute: delete the old pool even when its blocks still hold allocations'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand resize" -l block-size -d 'The new blockSize' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand resize" -l temp-cidr -d 'The CIDR of the temporary pool the pods move to meanwhile (overlapping no pool)' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand resize" -l temp-name -d 'The temporary pool\'s name [default: POOL-temp]' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand resize" -l dry-run -d 'With --execute: none writes; client prints each write and sends nothing; server sends each with dryRun=All. A dry run recreates no pod, so it stops after the first writes' -r -f -a "none\t''
+client\t''
+server\t''"
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand resize" -l wait -d 'With --execute: how long to wait for an owner\'s pods to move (e.g. 90s, 5m)' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand resize" -s o -l output -d 'Print the plan as JSON or YAML' -r -f -a "json\t''
 yaml\t''"
@@ -226,7 +229,7 @@ complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand resize" -l
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand resize" -l rewrite-annotations -d 'Rewrite the annotations (and CNI config) that name the old pool to the new one, as a step'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand resize" -l delete-bare-pods -d 'Delete the pods no controller recreates (bare pods, pods of Jobs)'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand resize" -l execute -d 'Carry the plan out, step by step, each verified before the next; run again to resume'
-complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand resize" -s y -l yes -d 'With --execute: do not ask before a step that restarts or deletes pods'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand resize" -s y -l yes -d 'With --execute: do not ask before a step that disables a pool in use, or restarts or deletes pods'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand resize" -l force -d 'With --execute: delete the old pool even when its blocks still hold allocations'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand resize" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand completion" -s h -l help -d 'Print help (see more with \'--help\')'

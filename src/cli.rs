@@ -495,11 +495,6 @@ pub struct MigrateArgs {
     #[arg(long, value_name = "BITS", requires = "to_cidr")]
     pub block_size: Option<u8>,
 
-    /// With --execute: none writes; client prints each write and sends nothing; server sends
-    /// each with dryRun=All
-    #[arg(long, value_enum, value_name = "MODE", default_value_t = DryRun::None, num_args = 0..=1, require_equals = true, default_missing_value = "client")]
-    pub dry_run: DryRun,
-
     /// With --execute: recreate only the pods of this namespace (one wave); the old pool is
     /// deleted once a run finds no pod left in it
     #[arg(short = 'n', long, value_name = "NAMESPACE")]
@@ -529,7 +524,13 @@ pub struct RunbookArgs {
     #[arg(long)]
     pub execute: bool,
 
-    /// With --execute: do not ask before a step that restarts or deletes pods
+    /// With --execute: none writes; client prints each write and sends nothing; server sends
+    /// each with dryRun=All. A dry run recreates no pod, so it stops after the first writes
+    #[arg(long, value_enum, value_name = "MODE", default_value_t = DryRun::None, num_args = 0..=1, require_equals = true, default_missing_value = "client")]
+    pub dry_run: DryRun,
+
+    /// With --execute: do not ask before a step that disables a pool in use, or restarts or
+    /// deletes pods
     #[arg(short = 'y', long)]
     pub yes: bool,
 

@@ -1519,3 +1519,43 @@ fn abort_enables_the_old_pool_again_and_restores_the_rewritten_annotations() {
         late.stderr
     );
 }
+
+/// CONTRACT §1: a destructive step asks first; without a terminal it needs --yes, and then
+/// nothing is written at all.
+#[test]
+fn migrate_execute_without_yes_and_without_a_terminal_writes_nothing() {
+    let api = migration_cluster();
+    migration_workloads(&api);
+    api.clear_log();
+    let no_yes: Vec<&str> = MIGRATE.iter().copied().filter(|a| *a != "--yes").collect();
+    let out = run(&api, &no_yes);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("pass --yes to go ahead"),
+        "{}",
+        out.stderr
+    );
+    assert!(api.writes().is_empty(), "{:?}", api.writes());
+}
+
+/// CONTRACT §1: every command that writes takes --dry-run.
+#[test]
+fn a_dry_run_resize_changes_nothing() {
+    let api = migration_cluster();
+    migration_workloads(&api);
+    let before = api.snapshot();
+    for mode in ["--dry-run", "--dry-run=server"] {
+        let args: Vec<&str> = RESIZE.iter().copied().chain([mode]).collect();
+        let out = run(&api, &args);
+        assert_eq!(out.code, 0, "{mode}: {}{}", out.stdout, out.stderr);
+        assert_holds(
+            &out.stdout,
+            &[
+                "ippool.crd.projectcalico.org/default-ipv4-ippool-temp created",
+                "dry run: the pods are not recreated",
+            ],
+        );
+    }
+    assert!(api.writes().iter().all(|w| w.query.contains("dryRun=All")));
+    assert_eq!(api.snapshot(), before);
+}

@@ -76,7 +76,7 @@ pub(super) fn migrate(args: MigrateArgs, io: &mut Io<'_>) -> Result<i32, Failure
     let run = Execution {
         connection: &connection,
         namespace: args.namespace.clone(),
-        mode: args.dry_run,
+        mode: args.run.dry_run,
         yes: args.run.yes,
         force: args.run.force,
         wait,
@@ -111,7 +111,7 @@ pub(super) fn resize(args: ResizeArgs, io: &mut Io<'_>) -> Result<i32, Failure> 
         let run = Execution {
             connection: &connection,
             namespace: None,
-            mode: DryRun::None,
+            mode: args.run.dry_run,
             yes: args.run.yes,
             force: args.run.force,
             wait,
@@ -252,6 +252,20 @@ pub(super) fn execute_migrate(
         .map(|n| n.trunc())
         .ok_or_else(|| LiveError::Refused(format!("IPPool {} has no valid cidr", request.from)))?;
 
+    // The run disables a pool still in use: ask before the first write.
+    let moving: usize = plan.waves.iter().map(|w| w.pods.len()).sum();
+    if moving > 0 && old["spec"]["disabled"] != true && run.mode == DryRun::None {
+        super::live::confirm(
+            io,
+            &format!(
+                "This disables IPPool {}: new pods get no address from it, and {} still {} addresses in it until recreated.",
+                request.from,
+                plural(moving, "pod", "pods"),
+                if moving == 1 { "has" } else { "have" }
+            ),
+            run.yes,
+        )?;
+    }
     let operator = plan.operator_managed;
     // Create the new pool, with the old one's settings.
     if operator && let Destination::New { block_size, .. } = &request.to {
@@ -574,6 +588,16 @@ fn wait_for_pool(
     }
 }
 
+/// `Kind/name` or `Kind/namespace/name`, as findings name objects, taken apart.
+fn split_object_ref(object: &str) -> Option<(&str, Option<&str>, &str)> {
+    let mut parts = object.split('/');
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(kind), Some(name), None, None) => Some((kind, None, name)),
+        (Some(kind), Some(namespace), Some(name), None) => Some((kind, Some(namespace), name)),
+        _ => None,
+    }
+}
+
 fn io_error(error: std::io::Error) -> LiveError {
     LiveError::Config(error.to_string())
 }
@@ -671,11 +695,8 @@ fn rewrite_annotations(
                     rewritten.push(text);
                 }
             }
-            let parts: Vec<&str> = site.object.split('/').collect();
-            let (kind, namespace, name) = match parts.as_slice() {
-                [kind, name] => (*kind, None, *name),
-                [kind, namespace, name] => (*kind, Some(*namespace), *name),
-                _ => continue,
+            let Some((kind, namespace, name)) = split_object_ref(&site.object) else {
+                continue;
             };
             let (target, _) = calico::parse_target(&kind.to_ascii_lowercase(), Some(name))?;
             let mut patch = json!({"metadata": {"annotations": {
@@ -825,11 +846,8 @@ pub(super) fn abort_migrate(
         let (Some((object, key)), Some(to)) = (entry.split_once(' '), &to) else {
             continue;
         };
-        let parts: Vec<&str> = object.split('/').collect();
-        let (kind, namespace, name) = match parts.as_slice() {
-            [kind, name] => (*kind, None, *name),
-            [kind, namespace, name] => (*kind, Some(*namespace), *name),
-            _ => continue,
+        let Some((kind, namespace, name)) = split_object_ref(object) else {
+            continue;
         };
         let (target, _) = calico::parse_target(&kind.to_ascii_lowercase(), Some(name))?;
         let current = match connection.get(&target.resource, namespace, name) {
@@ -927,6 +945,28 @@ pub(super) fn execute_resize(
     let pool_size = pool
         .as_ref()
         .map(|p| p["spec"]["blockSize"].as_i64().unwrap_or(26));
+    if run.mode != DryRun::None {
+        // A dry run recreates no pod: only the first writes of the way out can be shown.
+        if temp.is_some() || pool_size == Some(size) || pool.is_none() {
+            writeln!(
+                io.stdout,
+                "dry run: the change is under way or done; run without --dry-run to go on"
+            )
+            .map_err(io_error)?;
+            return Ok(());
+        }
+        let away = MigrateRequest {
+            from: request.pool.clone(),
+            to: Destination::New {
+                name: request.temp_name.clone(),
+                cidr: request.temp_cidr,
+                block_size: pool_size.and_then(|s| u8::try_from(s).ok()),
+            },
+            rewrite_annotations: request.rewrite_annotations,
+            delete_bare_pods: request.delete_bare_pods,
+        };
+        return execute_migrate(io, run, &away);
+    }
     match (&pool, &temp) {
         (Some(_), None) if pool_size == Some(size) => {
             writeln!(

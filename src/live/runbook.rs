@@ -120,18 +120,15 @@ fn warning(message: String, fix: impl Into<String>) -> Check {
     }
 }
 
-/// The owner a pod is recreated through: a Deployment's ReplicaSet counts as the Deployment
-/// (its name less the pod-template hash), a CronJob's Job as the Job.
+/// The owner a pod is recreated through, and whether a rolling restart recreates it (a
+/// Deployment, StatefulSet or DaemonSet); bare pods and Jobs' pods are only deleted.
 pub fn owner_of(pod: &PodFact) -> (String, bool) {
-    match pod.owners.first() {
-        Some((kind, name)) if kind == "ReplicaSet" => match name.rsplit_once('-') {
-            Some((deployment, _)) => (format!("Deployment/{deployment}"), true),
-            None => (format!("ReplicaSet/{name}"), true),
-        },
-        Some((kind, name)) if kind == "StatefulSet" || kind == "DaemonSet" => {
-            (format!("{kind}/{name}"), true)
+    match pod.workload() {
+        Some((kind, name)) => {
+            let restart = matches!(kind.as_str(), "Deployment" | "StatefulSet" | "DaemonSet")
+                || kind == "ReplicaSet";
+            (format!("{kind}/{name}"), restart)
         }
-        Some((kind, name)) => (format!("{kind}/{name}"), false),
         None => (format!("Pod/{}", pod.name), false),
     }
 }

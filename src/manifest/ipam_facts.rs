@@ -17,13 +17,16 @@ pub fn read(reader: &Reader<'_>, object: NodeRef<'_>, inventory: &mut Inventory)
     let Some((group, kind)) = group_and_kind(object) else {
         return;
     };
-    let name = object
-        .get("metadata")
-        .and_then(|m| m.get("name"))
-        .and_then(|n| n.as_str());
+    // Only the kinds read here look their name up: this runs on every object of every file.
+    let name = || {
+        object
+            .get("metadata")
+            .and_then(|m| m.get("name"))
+            .and_then(|n| n.as_str())
+    };
     match (group, kind) {
         ("crd.projectcalico.org", "IPAMBlock") => {
-            if let Some(block) = block(reader, object, name.unwrap_or_default()) {
+            if let Some(block) = block(reader, object, name().unwrap_or_default()) {
                 inventory.ipam.blocks.push(block);
             }
         }
@@ -34,7 +37,7 @@ pub fn read(reader: &Reader<'_>, object: NodeRef<'_>, inventory: &mut Inventory)
                 && let Some(text) = node.as_str()
             {
                 inventory.ipam.affinities.push(AffinityFact {
-                    object: format!("BlockAffinity/{}", name.unwrap_or_default()),
+                    object: format!("BlockAffinity/{}", name().unwrap_or_default()),
                     node: Spanned {
                         value: text.to_owned(),
                         loc: reader.loc(node.span()),
@@ -64,7 +67,7 @@ pub fn read(reader: &Reader<'_>, object: NodeRef<'_>, inventory: &mut Inventory)
                     _ => value.as_str()?.parse().ok(),
                 }
             });
-            if let (Some(name), Some(pods)) = (name, pods) {
+            if let (Some(name), Some(pods)) = (name(), pods) {
                 inventory
                     .ipam
                     .node_pod_capacity

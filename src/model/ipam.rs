@@ -144,6 +144,35 @@ pub struct PodFact {
     pub loc: Loc,
 }
 
+impl PodFact {
+    /// The workload that owns the pod, by kind and name. A ReplicaSet `web-7d9f` counts as
+    /// Deployment `web`: its name less the pod-template hash (ReplicaSet objects are not read).
+    pub fn workload(&self) -> Option<(String, String)> {
+        let (kind, name) = self.owners.first()?;
+        match (kind.as_str(), name.rsplit_once('-')) {
+            ("ReplicaSet", Some((deployment, _))) => {
+                Some(("Deployment".to_owned(), deployment.to_owned()))
+            }
+            _ => Some((kind.clone(), name.clone())),
+        }
+    }
+
+    /// Whether the workload `kind`/`name` owns the pod: directly, or through the ReplicaSets of
+    /// a Deployment and the Jobs of a CronJob, named after it with one more `-suffix`.
+    pub fn is_owned_by(&self, kind: &str, name: &str) -> bool {
+        let through = |owner: &str| {
+            owner
+                .rsplit_once('-')
+                .is_some_and(|(prefix, _)| prefix == name)
+        };
+        self.owners.iter().any(|(owner_kind, owner)| match kind {
+            "Deployment" => owner_kind == "ReplicaSet" && through(owner),
+            "CronJob" => owner_kind == "Job" && through(owner),
+            _ => owner_kind == kind && owner == name,
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct IpamFacts {
     pub blocks: Vec<BlockFact>,

@@ -115,26 +115,11 @@ pub(crate) fn pods_breaking(
         .filter(|pod| ctx.is_live(pod.loc) && uses_pod_network(pod));
     let name = site.object.rsplit('/').next().unwrap_or_default();
     let namespace = site.namespace.as_deref().unwrap_or("default");
-    // A Deployment's pods belong to its ReplicaSets, a CronJob's to its Jobs, named after it
-    // with one more `-suffix`.
-    let owned_through = |owner: &str| {
-        owner
-            .rsplit_once('-')
-            .is_some_and(|(prefix, _)| prefix == name)
-    };
     let count = match site.place {
         Place::Namespace => pods.filter(|pod| pod.namespace == name).count(),
         Place::PodTemplate => pods
             .filter(|pod| pod.namespace == namespace)
-            .filter(|pod| {
-                pod.owners
-                    .iter()
-                    .any(|(kind, owner)| match site.kind.as_str() {
-                        "Deployment" => kind == "ReplicaSet" && owned_through(owner),
-                        "CronJob" => kind == "Job" && owned_through(owner),
-                        other => kind == other && owner == name,
-                    })
-            })
+            .filter(|pod| pod.is_owned_by(&site.kind, name))
             .count(),
         // Every pod that neither it nor its namespace gives a pool list of the family.
         Place::CniConfig => {
