@@ -294,10 +294,12 @@ pub fn load_inventory(
         }
     }
     manifest::pool_sources::resolve(&mut inventory);
+    let live_from = (!live.is_empty()).then(|| sources.len() as SourceId);
     for object in live {
         let mut ignored = suppress::Collector::default();
         inventory.merge(load_live_object(&mut sources, &object, &mut ignored).inventory);
     }
+    drop_adopted_installation_pools(&mut inventory, live_from);
     Ok((sources, inventory, problems))
 }
 
