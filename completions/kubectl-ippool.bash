@@ -697,7 +697,7 @@ _kubectl__ippool() {
             return 0
             ;;
         kubectl__ippool__subcmd__migrate)
-            opts="-n -y -o -h --from --to --to-cidr --name --block-size --namespace --abort --rewrite-annotations --delete-bare-pods --execute --dry-run --yes --force --wait --output --kubeconfig --context --user --request-timeout --help"
+            opts="-n -l -y -o -h --from --to --to-cidr --name --block-size --abort --rewrite-annotations --delete-bare-pods --namespace --selector --execute --dry-run --yes --force --wait --output --kubeconfig --context --user --request-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -728,6 +728,14 @@ _kubectl__ippool() {
                     return 0
                     ;;
                 -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --selector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -907,7 +915,7 @@ _kubectl__ippool() {
             return 0
             ;;
         kubectl__ippool__subcmd__resize)
-            opts="-y -o -h --block-size --temp-cidr --temp-name --rewrite-annotations --delete-bare-pods --execute --dry-run --yes --force --wait --output --kubeconfig --context --user --request-timeout --help"
+            opts="-n -l -y -o -h --block-size --temp-cidr --temp-name --abort --rewrite-annotations --delete-bare-pods --namespace --selector --execute --dry-run --yes --force --wait --output --kubeconfig --context --user --request-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -922,6 +930,22 @@ _kubectl__ippool() {
                     return 0
                     ;;
                 --temp-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --selector)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -196,6 +196,7 @@ complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -l name -d 'The name of the pool --to-cidr creates [default: the CIDR\'s, as the operator names pools: 10.250.0.0-16]' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -l block-size -d 'The blockSize of the pool --to-cidr creates [default: the old pool\'s]' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -s n -l namespace -d 'With --execute: recreate only the pods of this namespace (one wave); the old pool is deleted once a run finds no pod left in it' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -s l -l selector -d 'With --execute: recreate only the pods (and the owners of the pods) this label selector picks, as `kubectl get pods -l` does (e.g. app=web,tier!=db); combines with -n' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -l dry-run -d 'With --execute: none writes; client prints each write and sends nothing; server sends each with dryRun=All. A dry run recreates no pod, so it stops after the first writes' -r -f -a "none\t''
 client\t''
 server\t''"
@@ -216,6 +217,8 @@ complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand migrate" -
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand resize" -l block-size -d 'The new blockSize' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand resize" -l temp-cidr -d 'The CIDR of the temporary pool the pods move to meanwhile (overlapping no pool)' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand resize" -l temp-name -d 'The temporary pool\'s name [default: POOL-temp]' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand resize" -s n -l namespace -d 'With --execute: recreate only the pods of this namespace (one wave); the old pool is deleted once a run finds no pod left in it' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand resize" -s l -l selector -d 'With --execute: recreate only the pods (and the owners of the pods) this label selector picks, as `kubectl get pods -l` does (e.g. app=web,tier!=db); combines with -n' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand resize" -l dry-run -d 'With --execute: none writes; client prints each write and sends nothing; server sends each with dryRun=All. A dry run recreates no pod, so it stops after the first writes' -r -f -a "none\t''
 client\t''
 server\t''"
@@ -226,6 +229,7 @@ complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand resize" -l
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand resize" -l context -d 'The kubeconfig context to use [default: the current context]' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand resize" -l user -d 'The kubeconfig user to use [default: the context\'s]' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand resize" -l request-timeout -d 'How long to wait for each request (e.g. 5s, 2m, 1h30m; 0 waits as long as it takes)' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand resize" -l abort -d 'Roll back a change under way as far as its phase allows: before the pool is deleted, it allocates again; while it is deleted, it is created again with its old blockSize'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand resize" -l rewrite-annotations -d 'Rewrite the annotations (and CNI config) that name the old pool to the new one, as a step'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand resize" -l delete-bare-pods -d 'Delete the pods no controller recreates (bare pods, pods of Jobs)'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand resize" -l execute -d 'Carry the plan out, step by step, each verified before the next; run again to resume'

@@ -27,7 +27,12 @@ fn main() {
             // kubectl sends no credentials over plain HTTP; the benchmark runs it beside us.
             api.require_token(false);
         }
-        None => support::seed(&api),
+        None => {
+            support::seed(&api);
+            // Workloads replace their pods and pods get addresses, as in a cluster: the
+            // runbooks (migrate, resize --execute) can be tried end to end.
+            api.simulate(true);
+        }
     }
     std::fs::copy(api.kubeconfig(), &path).expect("write the kubeconfig");
     println!(

@@ -8,6 +8,7 @@ use std::io::{self, IsTerminal, Read, Write};
 use clap::{CommandFactory, FromArgMatches};
 
 mod complete;
+mod interrupt;
 mod live;
 mod runbook;
 mod which;
@@ -21,6 +22,8 @@ use crate::settings::LintSettings;
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
 pub const EXIT_TROUBLE: i32 = 2;
+/// Stopped by Ctrl-C (128 + SIGINT, as shells report it).
+pub const EXIT_INTERRUPTED: i32 = 130;
 
 pub struct Io<'a> {
     pub stdin: &'a mut dyn Read,
@@ -117,7 +120,10 @@ pub fn run(args: Vec<OsString>, io: &mut Io<'_>) -> i32 {
                 "kubectl-ippool: error: {}",
                 report::escape_controls(&message, &[])
             );
-            EXIT_TROUBLE
+            match error {
+                crate::live::client::LiveError::Interrupted(_) => EXIT_INTERRUPTED,
+                _ => EXIT_TROUBLE,
+            }
         }
     }
 }

@@ -105,13 +105,15 @@ block size, https://docs.tigera.io/calico/latest/networking/ipam/change-block-si
 temporary pool, disable the pool, recreate its pods (they move to the temporary pool), delete the
 pool, create it again with the new blockSize once no block of the old size is left in its CIDR,
 disable the temporary pool, recreate the pods again (they move back) and delete the temporary pool.
-The checks of `migrate` run first, for the temporary pool. With --execute the steps are carried
-out; the temporary pool records the change (annotation ippool.lint/resizing) while the pool is
-deleted, so running the same command again resumes it.";
+The checks of `migrate` run first, for the temporary pool, and the rules judge both pools the run
+creates. With --execute the steps are carried out; the ConfigMap kube-system/ippool-resize-POOL
+records the pool's CIDR and spec while it is deleted, so running the same command again resumes
+the change. An operator-managed pool is changed through the Installation's ipPools throughout.";
 
 const MIGRATE_EXIT_CODES: &str = "\
-Exit codes: 0 the plan's checks pass, 1 a check blocks the migration, 2 the pools or the cluster
-could not be read.";
+Exit codes: 0 the plan's checks pass (with --execute: the run did its steps), 1 a check blocks the
+migration, 2 the pools or the cluster could not be read or a step was refused, 130 stopped by Ctrl-C
+(run the same command again to resume).";
 
 const WHICH_ABOUT: &str = "\
 Explain which pools a new pod there would draw from, in Calico's order: the pod's own
@@ -495,11 +497,6 @@ pub struct MigrateArgs {
     #[arg(long, value_name = "BITS", requires = "to_cidr")]
     pub block_size: Option<u8>,
 
-    /// With --execute: recreate only the pods of this namespace (one wave); the old pool is
-    /// deleted once a run finds no pod left in it
-    #[arg(short = 'n', long, value_name = "NAMESPACE")]
-    pub namespace: Option<String>,
-
     /// Roll back a migration under way: enable the old pool again and restore the annotations
     /// it rewrote (pods that moved keep their new addresses)
     #[arg(long, conflicts_with = "execute")]
@@ -519,6 +516,16 @@ pub struct RunbookArgs {
     /// Delete the pods no controller recreates (bare pods, pods of Jobs)
     #[arg(long)]
     pub delete_bare_pods: bool,
+
+    /// With --execute: recreate only the pods of this namespace (one wave); the old pool is
+    /// deleted once a run finds no pod left in it
+    #[arg(short = 'n', long, value_name = "NAMESPACE")]
+    pub namespace: Option<String>,
+
+    /// With --execute: recreate only the pods (and the owners of the pods) this label selector
+    /// picks, as `kubectl get pods -l` does (e.g. app=web,tier!=db); combines with -n
+    #[arg(short = 'l', long, value_name = "SELECTOR")]
+    pub selector: Option<String>,
 
     /// Carry the plan out, step by step, each verified before the next; run again to resume
     #[arg(long)]
@@ -567,6 +574,11 @@ pub struct ResizeArgs {
     /// The temporary pool's name [default: POOL-temp]
     #[arg(long, value_name = "NAME")]
     pub temp_name: Option<String>,
+
+    /// Roll back a change under way as far as its phase allows: before the pool is deleted, it
+    /// allocates again; while it is deleted, it is created again with its old blockSize
+    #[arg(long, conflicts_with = "execute")]
+    pub abort: bool,
 
     #[command(flatten)]
     pub run: RunbookArgs,

@@ -202,8 +202,8 @@ fn the_number_of_list_requests_does_not_grow_with_the_cluster() {
     assert_eq!(small_lists, large_lists);
     // Discovery, then one list per type: pools, IPAM blocks, affinities, IPAMConfig, nodes,
     // namespaces, pods, Installations and the six workload kinds; and the calico-config
-    // ConfigMap (the CNI network config).
-    assert_eq!(large_lists.len(), 16, "{large_lists:#?}");
+    // (the CNI network config) and kubeadm-config (the cluster CIDRs) ConfigMaps.
+    assert_eq!(large_lists.len(), 17, "{large_lists:#?}");
     // 1,200 pods come in pages of 500.
     let pod_pages = large
         .requests()
@@ -845,6 +845,72 @@ fn migrate_refuses_an_overlapping_target_and_goes_through_the_installation_for_o
 }
 
 #[test]
+fn the_pools_a_run_creates_are_judged_by_the_pool_rules_and_the_cluster_cidr() {
+    let api = migration_cluster();
+    api.insert(json!({
+        "apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": "kubeadm-config", "namespace": "kube-system"},
+        "data": {"ClusterConfiguration": "apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\nnetworking:\n  podSubnet: 192.168.0.0/16,fd00:10::/56\n  serviceSubnet: 10.96.0.0/12\n"},
+    }));
+    let base = [
+        "migrate",
+        "--from",
+        "default-ipv4-ippool",
+        "--rewrite-annotations",
+        "--delete-bare-pods",
+        "--to-cidr",
+    ];
+    let out = run(&api, &[&base[..], &["10.250.0.0/16"]].concat());
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_holds(
+        &out.stdout,
+        &[
+            "! 10.250.0.0/16 is not inside the cluster CIDR 192.168.0.0/16 (kubeadm-config ClusterConfiguration networking.podSubnet): kube-proxy takes pods there for outside the cluster",
+        ],
+    );
+    // The Service CIDR comes from the same string: an error of the created pool blocks the run.
+    let out = run(&api, &[&base[..], &["10.96.0.0/16"]].concat());
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert_holds(
+        &out.stdout,
+        &[
+            "✗ IPPool 10.96.0.0-16 as the run creates it: IPPool 10.96.0.0-16 (10.96.0.0/16) overlaps the Service CIDR 10.96.0.0/12 (kubeadm-config ClusterConfiguration networking.serviceSubnet) (IPP109 pool-overlaps-service-cidr)",
+        ],
+    );
+    let out = run(
+        &api,
+        &[&base[..], &["10.96.0.0/16", "--execute", "--yes"]].concat(),
+    );
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(api.writes().is_empty(), "{:?}", api.writes());
+
+    // resize judges the pool again with its new blockSize: 4 blocks of /18 for 1 node is fine,
+    // a blockSize larger than the pool is not.
+    let out = run(
+        &api,
+        &[
+            "resize",
+            "default-ipv4-ippool",
+            "--block-size",
+            "18",
+            "--temp-cidr",
+            "192.169.0.0/16",
+            "--rewrite-annotations",
+            "--delete-bare-pods",
+        ],
+    );
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert_holds(
+        &out.stdout,
+        &[
+            "✗ blockSize 18 is outside 20–32",
+            "! 192.169.0.0/16 is not inside the cluster CIDR 192.168.0.0/16",
+            "✗ IPPool default-ipv4-ippool as the run creates it: ",
+        ],
+    );
+}
+
+#[test]
 fn resize_plans_the_way_out_through_a_temporary_pool_and_back() {
     let api = migration_cluster();
     api.clear_log();
@@ -1226,6 +1292,8 @@ fn an_interrupted_resize_resumes_to_the_same_end() {
     // Each case fails one write per run, in order (a later run gets past the earlier faults),
     // then a clean run must finish the change.
     let cases: &[&[(&str, &str)]] = &[
+        // The record of the change, written before its first write.
+        &[("POST", "/namespaces/kube-system/configmaps")],
         &[("POST", "/ippools")],
         &[("PATCH", "/ippools/default-ipv4-ippool")],
         &[("DELETE", "/ippools/default-ipv4-ippool")],
@@ -1401,8 +1469,13 @@ fn a_dry_run_migration_changes_nothing() {
         &out.stdout,
         &[
             "ippool.crd.projectcalico.org/new-pool created (dry run)",
+            "namespace/shop annotated (cni.projectcalico.org/ipv4pools=[\"new-pool\"]) (dry run)",
             "ippool.crd.projectcalico.org/default-ipv4-ippool patched (disabled) (dry run)",
-            "dry run: the pods are not recreated",
+            "Deployment/web in shop: 2 pods restarted (dry run)",
+            "Pod/debug in shop: 1 pod deleted (dry run)",
+            "StatefulSet/db in shop: 1 pod restarted (dry run)",
+            "ippool.crd.projectcalico.org/default-ipv4-ippool deleted (dry run)",
+            "dry run: nothing was changed; no pod was recreated, so no step was verified",
         ],
     );
     assert!(api.writes().is_empty());
@@ -1414,11 +1487,36 @@ fn a_dry_run_migration_changes_nothing() {
     let out = run(&api, &server);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     let writes = api.writes();
-    assert!(!writes.is_empty());
     assert!(
         writes.iter().all(|w| w.query.contains("dryRun=All")),
         "{writes:?}"
     );
+    // Every step's writes are sent, as dry runs: the pool, the namespace, the old pool
+    // disabled, two restarts, a pod deleted, the old pool deleted.
+    let sent: Vec<(String, String)> = writes
+        .iter()
+        .map(|w| (w.method.clone(), w.path.clone()))
+        .collect();
+    for (method, path) in [
+        ("POST", "/apis/crd.projectcalico.org/v1/ippools"),
+        ("PATCH", "/api/v1/namespaces/shop"),
+        (
+            "PATCH",
+            "/apis/crd.projectcalico.org/v1/ippools/default-ipv4-ippool",
+        ),
+        ("PATCH", "/apis/apps/v1/namespaces/shop/deployments/web"),
+        ("PATCH", "/apis/apps/v1/namespaces/shop/statefulsets/db"),
+        ("DELETE", "/api/v1/namespaces/shop/pods/debug"),
+        (
+            "DELETE",
+            "/apis/crd.projectcalico.org/v1/ippools/default-ipv4-ippool",
+        ),
+    ] {
+        assert!(
+            sent.contains(&(method.to_owned(), path.to_owned())),
+            "{method} {path} not in {sent:#?}"
+        );
+    }
     assert_eq!(api.snapshot(), before);
 }
 
@@ -1552,10 +1650,434 @@ fn a_dry_run_resize_changes_nothing() {
             &out.stdout,
             &[
                 "ippool.crd.projectcalico.org/default-ipv4-ippool-temp created",
-                "dry run: the pods are not recreated",
+                "ippool.crd.projectcalico.org/default-ipv4-ippool deleted",
+                "then, not sent in a dry run: IPPool default-ipv4-ippool created again with blockSize 27 (192.168.0.0/16), the pods moved back, IPPool default-ipv4-ippool-temp deleted",
             ],
         );
     }
     assert!(api.writes().iter().all(|w| w.query.contains("dryRun=All")));
     assert_eq!(api.snapshot(), before);
+}
+
+/// A managed default pool and the Installation entry it is made of.
+fn operator_managed(api: &FakeApi) {
+    let mut managed = pool(
+        "default-ipv4-ippool",
+        "192.168.0.0/16",
+        json!({"blockSize": 26, "natOutgoing": true}),
+    );
+    managed["metadata"]["labels"] = json!({"app.kubernetes.io/managed-by": "tigera-operator"});
+    api.insert(managed);
+    api.insert(json!({
+        "apiVersion": "operator.tigera.io/v1", "kind": "Installation",
+        "metadata": {"name": "default"},
+        "spec": {"variant": "Calico", "calicoNetwork": {"bgp": "Enabled", "ipPools": [
+            {"name": "default-ipv4-ippool", "cidr": "192.168.0.0/16", "blockSize": 26,
+             "encapsulation": "None", "natOutgoing": "Enabled", "nodeSelector": "all()"},
+        ]}},
+    }));
+}
+
+#[test]
+fn an_operator_managed_pool_is_resized_through_the_installation_never_by_writing_a_pool() {
+    let api = migration_cluster();
+    migration_workloads(&api);
+    operator_managed(&api);
+    api.clear_log();
+    let out = run(&api, RESIZE);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_holds(
+        &out.stdout,
+        &[
+            "installation.operator.tigera.io/default patched (ipPools + default-ipv4-ippool-temp)",
+            "installation.operator.tigera.io/default patched (ipPools[name=default-ipv4-ippool].disableNewAllocations: true)",
+            "installation.operator.tigera.io/default patched (ipPools - default-ipv4-ippool)",
+            "installation.operator.tigera.io/default patched (ipPools + default-ipv4-ippool)",
+            "installation.operator.tigera.io/default patched (ipPools[name=default-ipv4-ippool-temp].disableNewAllocations: true)",
+            "installation.operator.tigera.io/default patched (ipPools - default-ipv4-ippool-temp)",
+            "IPPool default-ipv4-ippool has blockSize 27",
+        ],
+    );
+    let pool_writes: Vec<String> = api
+        .writes()
+        .iter()
+        .filter(|w| w.path.contains("/ippools"))
+        .map(|w| format!("{} {}", w.method, w.path))
+        .collect();
+    assert!(pool_writes.is_empty(), "{pool_writes:?}");
+    let installation = api
+        .get("operator.tigera.io/v1", "installations", "", "default")
+        .unwrap();
+    let entries = installation["spec"]["calicoNetwork"]["ipPools"]
+        .as_array()
+        .unwrap();
+    assert_eq!(entries.len(), 1, "{entries:#?}");
+    assert_eq!(entries[0]["name"], "default-ipv4-ippool");
+    assert_eq!(entries[0]["cidr"], "192.168.0.0/16");
+    assert_eq!(entries[0]["blockSize"], 27);
+    assert_eq!(entries[0]["encapsulation"], "None", "the entry's settings");
+    assert!(entries[0].get("disableNewAllocations").is_none());
+    let pool = api
+        .get(CRD_V1, "ippools", "", "default-ipv4-ippool")
+        .unwrap();
+    assert_eq!(pool["spec"]["blockSize"], 27);
+    let pods = pods_in(&api);
+    assert_eq!(pods.len(), 3, "{pods:?}");
+    assert!(
+        pods.iter().all(|(_, ip)| ip.starts_with("192.168.")),
+        "{pods:?}"
+    );
+    assert!(
+        api.get(
+            "v1",
+            "configmaps",
+            "kube-system",
+            "ippool-resize-default-ipv4-ippool"
+        )
+        .is_none(),
+        "the record is deleted at the end"
+    );
+}
+
+#[test]
+fn resize_abort_rolls_back_as_far_as_the_phase_allows() {
+    use support::fake_api::Fault;
+    let injected = || Fault::Status {
+        code: 500,
+        reason: "InternalError",
+        message: "injected".to_owned(),
+    };
+    let abort: Vec<&str> = RESIZE
+        .iter()
+        .copied()
+        .filter(|a| !matches!(*a, "--execute" | "--wait" | "10s"))
+        .chain(["--abort"])
+        .collect();
+
+    // Phase 1: the pool disabled, the namespace annotation rewritten, no pod moved yet.
+    let api = migration_cluster();
+    migration_workloads(&api);
+    api.fault("PATCH", "/deployments/web", 1, injected());
+    assert_eq!(run(&api, RESIZE).code, 2);
+    let pool = api
+        .get(CRD_V1, "ippools", "", "default-ipv4-ippool")
+        .unwrap();
+    assert_eq!(pool["spec"]["disabled"], true);
+    let out = run(&api, &abort);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_holds(
+        &out.stdout,
+        &[
+            "ippool.crd.projectcalico.org/default-ipv4-ippool patched (enabled)",
+            "namespace/shop annotated (cni.projectcalico.org/ipv4pools=[\"default-ipv4-ippool\"])",
+            "move them back with `kubectl ippool migrate --from default-ipv4-ippool-temp --to default-ipv4-ippool --execute`",
+        ],
+    );
+    let pool = api
+        .get(CRD_V1, "ippools", "", "default-ipv4-ippool")
+        .unwrap();
+    assert_eq!(pool["spec"]["disabled"], false);
+    let shop = api.get("v1", "namespaces", "", "shop").unwrap();
+    assert_eq!(
+        shop["metadata"]["annotations"]["cni.projectcalico.org/ipv4pools"],
+        "[\"default-ipv4-ippool\"]"
+    );
+    assert_eq!(shop["metadata"]["annotations"]["team"], "a");
+    assert!(
+        api.get(
+            "v1",
+            "configmaps",
+            "kube-system",
+            "ippool-resize-default-ipv4-ippool"
+        )
+        .is_none()
+    );
+
+    // Phase 2: the pool deleted, stopped before it is created again.
+    let api = migration_cluster();
+    migration_workloads(&api);
+    api.fault("DELETE", "/ippools/default-ipv4-ippool", 1, injected());
+    assert_eq!(run(&api, RESIZE).code, 2);
+    api.fault("POST", "/ippools", 1, injected());
+    assert_eq!(run(&api, RESIZE).code, 2);
+    assert!(
+        api.get(CRD_V1, "ippools", "", "default-ipv4-ippool")
+            .is_none()
+    );
+    let out = run(&api, &abort);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_holds(
+        &out.stdout,
+        &[
+            "ippool.crd.projectcalico.org/default-ipv4-ippool created again with its old blockSize 26",
+        ],
+    );
+    let pool = api
+        .get(CRD_V1, "ippools", "", "default-ipv4-ippool")
+        .unwrap();
+    assert_eq!(pool["spec"]["blockSize"], 26);
+    assert_eq!(pool["spec"]["cidr"], "192.168.0.0/16");
+    assert_eq!(pool["spec"]["natOutgoing"], true, "the pool's settings");
+
+    // Phase 3: the pool resized, the temporary pool disabled: the size stays.
+    let api = migration_cluster();
+    migration_workloads(&api);
+    api.fault("DELETE", "/ippools/default-ipv4-ippool-temp", 1, injected());
+    assert_eq!(run(&api, RESIZE).code, 2);
+    let out = run(&api, &abort);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_holds(
+        &out.stdout,
+        &[
+            "ippool.crd.projectcalico.org/default-ipv4-ippool-temp patched (enabled)",
+            "IPPool default-ipv4-ippool has blockSize 27 already: changing it back is another resize",
+        ],
+    );
+}
+
+#[test]
+fn a_label_selector_limits_a_run_to_the_pods_it_picks() {
+    let api = migration_cluster();
+    migration_workloads(&api);
+    let mut db = pod("shop", "db-0", "192.168.0.7", "node-1");
+    db["metadata"]["ownerReferences"] =
+        json!([{"apiVersion": "apps/v1", "kind": "StatefulSet", "name": "db"}]);
+    db["metadata"]["labels"] = json!({"app": "db"});
+    api.insert(db);
+    let only_db: Vec<&str> = MIGRATE.iter().copied().chain(["-l", "app=db"]).collect();
+    let out = run(&api, &only_db);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_holds(
+        &out.stdout,
+        &[
+            "StatefulSet/db in shop: 1 pod moved (1/1)",
+            "the pods matching app=db done; 3 pods in shop still have addresses in default-ipv4-ippool",
+        ],
+    );
+    assert!(!out.stdout.contains("Deployment/web"), "{}", out.stdout);
+    assert!(
+        api.get(CRD_V1, "ippools", "", "default-ipv4-ippool")
+            .is_some()
+    );
+    let selected = api
+        .requests()
+        .into_iter()
+        .find(|r| r.path == "/api/v1/pods" && r.query.contains("labelSelector"))
+        .expect("the selector is sent to the API server");
+    assert!(
+        selected.query.contains("labelSelector=app%3Ddb"),
+        "{}",
+        selected.query
+    );
+
+    // A selector the API server cannot parse is its 400, before any pod is touched.
+    let bad: Vec<&str> = MIGRATE
+        .iter()
+        .copied()
+        .chain(["-l", "app in web"])
+        .collect();
+    let out = run(&api, &bad);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert_holds(&out.stderr, &["400", "unable to parse requirement"]);
+
+    let out = run(&api, MIGRATE);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_holds(&out.stdout, &["migration to new-pool complete"]);
+}
+
+#[test]
+fn ctrl_c_stops_a_run_between_api_calls_and_the_same_command_resumes_it() {
+    use std::process::{Command as Process, Stdio};
+    use std::time::{Duration, Instant};
+    let api = migration_cluster();
+    migration_workloads(&api);
+    // Nothing replaces the pods: the run waits on the first owner it restarted.
+    api.simulate(false);
+    let mut child = Process::new(env!("CARGO_BIN_EXE_kubectl-ippool"))
+        .args(MIGRATE)
+        .args(["--wait", "60s"])
+        .env("KUBECONFIG", api.kubeconfig())
+        .env("HOME", api.dir())
+        .env("NO_COLOR", "1")
+        .env_remove("KUBERNETES_SERVICE_HOST")
+        .current_dir(api.dir())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !api
+        .writes()
+        .iter()
+        .any(|w| w.path.contains("/deployments/web"))
+    {
+        assert!(Instant::now() < deadline, "the run never restarted web");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let signalled = Process::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(signalled.success());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while child.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "the run did not stop");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert_holds(
+        &stderr,
+        &[
+            "interrupted (Ctrl-C) before the pods of Deployment/web in shop moved",
+            "run the same command again to resume",
+        ],
+    );
+    let writes_at_stop = api.writes().len();
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        api.writes().len(),
+        writes_at_stop,
+        "nothing is written after the stop"
+    );
+
+    api.simulate(true);
+    // The restart was sent, but nothing replaced the pods: the simulator does it on the next
+    // template change, which the resumed run makes.
+    let out = run(&api, MIGRATE);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_holds(&out.stdout, &["migration to new-pool complete"]);
+    assert!(
+        pods_in(&api)
+            .iter()
+            .all(|(_, ip)| ip.starts_with("10.250.")),
+        "{:?}",
+        pods_in(&api)
+    );
+}
+
+#[test]
+fn an_interrupted_operator_managed_resize_resumes_to_the_same_end() {
+    use support::fake_api::Fault;
+    let end_state = |api: &FakeApi| {
+        let installation = api
+            .get("operator.tigera.io/v1", "installations", "", "default")
+            .unwrap();
+        let pools: Vec<(String, Value)> = ["default-ipv4-ippool", "default-ipv4-ippool-temp"]
+            .iter()
+            .filter_map(|name| api.get(CRD_V1, "ippools", "", name))
+            .map(|p| {
+                (
+                    p["metadata"]["name"].as_str().unwrap().to_owned(),
+                    p["spec"].clone(),
+                )
+            })
+            .collect();
+        // Pod names change with each replacement; where their addresses are does not.
+        let mut prefixes: Vec<String> = pods_in(api)
+            .into_iter()
+            .map(|(_, ip)| ip[..8].to_owned())
+            .collect();
+        prefixes.sort();
+        (installation["spec"].clone(), pools, prefixes)
+    };
+    let uninterrupted = {
+        let api = migration_cluster();
+        migration_workloads(&api);
+        operator_managed(&api);
+        assert_eq!(run(&api, RESIZE).code, 0);
+        end_state(&api)
+    };
+    // Six Installation edits (temporary entry in, old entry disabled and out, the pool back,
+    // temporary entry disabled and out), and the record: stop at each in turn.
+    let mut cases: Vec<(&str, &str, usize)> = (1..=6)
+        .map(|nth| ("PATCH", "/installations/default", nth))
+        .collect();
+    cases.push(("POST", "/namespaces/kube-system/configmaps", 1));
+    for (method, path, nth) in cases {
+        let api = migration_cluster();
+        migration_workloads(&api);
+        operator_managed(&api);
+        api.fault_nth(
+            method,
+            path,
+            nth,
+            Fault::Status {
+                code: 500,
+                reason: "InternalError",
+                message: "injected".to_owned(),
+            },
+        );
+        let stopped = run(&api, RESIZE);
+        assert_eq!(
+            stopped.code, 2,
+            "{method} {path} #{nth}: {}{}",
+            stopped.stdout, stopped.stderr
+        );
+        let again = run(&api, RESIZE);
+        assert_eq!(
+            again.code, 0,
+            "{method} {path} #{nth}: {}{}",
+            again.stdout, again.stderr
+        );
+        assert_eq!(end_state(&api), uninterrupted, "{method} {path} #{nth}");
+        assert!(
+            api.writes().iter().all(|w| !w.path.contains("/ippools")),
+            "{method} {path} #{nth}: an IPPool was written"
+        );
+    }
+}
+
+#[test]
+fn the_seeds_block_size_change_runs_end_to_end() {
+    let api = FakeApi::start();
+    support::seed(&api);
+    api.simulate(true);
+    let untouched = |api: &FakeApi| {
+        let pools: Vec<Value> = [
+            "extra-ippool",
+            "old-pool",
+            "tunnel-pool",
+            "default-ipv6-ippool",
+        ]
+        .iter()
+        .map(|name| api.get(CRD_V1, "ippools", "", name).unwrap()["spec"].clone())
+        .collect();
+        let namespace = api.get("v1", "namespaces", "", "test-ns").unwrap();
+        (pools, namespace["metadata"]["annotations"].clone())
+    };
+    let before = untouched(&api);
+    let out = run(
+        &api,
+        &[
+            "resize",
+            "default-ipv4-ippool",
+            "--block-size",
+            "27",
+            "--temp-cidr",
+            "10.0.0.0/16",
+            "--delete-bare-pods",
+            "--execute",
+            "--yes",
+            "--wait",
+            "10s",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let pool = api
+        .get(CRD_V1, "ippools", "", "default-ipv4-ippool")
+        .unwrap();
+    assert_eq!(pool["spec"]["blockSize"], 27);
+    assert_eq!(pool["spec"]["natOutgoing"], true);
+    assert!(
+        api.get(CRD_V1, "ippools", "", "default-ipv4-ippool-temp")
+            .is_none()
+    );
+    assert!(
+        pods_in(&api).iter().all(|(_, ip)| !ip.starts_with("10.0.")),
+        "{:?}",
+        pods_in(&api)
+    );
+    assert_eq!(untouched(&api), before);
 }

@@ -136,12 +136,14 @@ pub(super) fn read_cluster(connection: &Connection) -> Result<Vec<Value>, LiveEr
                 .map(move |object| snapshot::into_normalized(resource, object))
         })
         .collect();
-    // Operator installs render the CNI config themselves and have no such ConfigMap.
-    let (namespace, name) = calico::CALICO_CONFIG;
-    match connection.get(&calico::CONFIGMAPS, Some(namespace), name) {
-        Ok(config) => objects.push(snapshot::into_normalized(&calico::CONFIGMAPS, config)),
-        Err(LiveError::NotFound { .. }) => {}
-        Err(error) => return Err(error),
+    // Operator installs render the CNI config themselves and have no calico-config; clusters
+    // not made by kubeadm have no kubeadm-config.
+    for (namespace, name) in [calico::CALICO_CONFIG, calico::KUBEADM_CONFIG] {
+        match connection.get(&calico::CONFIGMAPS, Some(namespace), name) {
+            Ok(config) => objects.push(snapshot::into_normalized(&calico::CONFIGMAPS, config)),
+            Err(LiveError::NotFound { .. }) => {}
+            Err(error) => return Err(error),
+        }
     }
     Ok(snapshot::cluster_objects(objects))
 }
@@ -188,7 +190,10 @@ pub(super) fn confirm(io: &mut Io<'_>, question: &str, yes: bool) -> Result<(), 
     let _ = write!(io.stderr, "{question} Continue? [y/N] ");
     let _ = io.stderr.flush();
     let mut answer = String::new();
-    let _ = BufReader::new(&mut *io.stdin).read_line(&mut answer);
+    {
+        let _prompt = super::interrupt::Prompt::start();
+        let _ = BufReader::new(&mut *io.stdin).read_line(&mut answer);
+    }
     if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
         Ok(())
     } else {

@@ -1,17 +1,19 @@
 //! `migrate`: reads the cluster as `lint --cluster` does, plans Calico's migration procedure
 //! (`live::runbook`, pure) and prints the plan.
 
-use super::{Failure, Io};
+use super::{Failure, Io, interrupt};
 use serde_json::json;
 
-use crate::cli::{DryRun, MigrateArgs, ObjectFormat, ResizeArgs};
+use crate::cli::{DryRun, MigrateArgs, ObjectFormat, ResizeArgs, RunbookArgs};
 use crate::live::calico;
 use crate::live::client::{Connection, LiveError};
+use crate::live::plan::World;
 use crate::live::runbook::{self, Destination, MigrateRequest, Plan, ResizeRequest};
 use crate::manifest::emit;
 use crate::model::annotations::Place;
 use crate::model::cidr;
 use crate::model::inventory::Inventory;
+use crate::report::Severity;
 use crate::report::runbook as runbook_report;
 
 /// How the operator names a pool it derives from a CIDR: `10.250.0.0-16`.
@@ -40,8 +42,8 @@ pub(super) fn migrate(args: MigrateArgs, io: &mut Io<'_>) -> Result<i32, Failure
     };
     let connection = Connection::open_with(&args.run.connect, None).map_err(Failure::Live)?;
     let objects = super::live::read_cluster(&connection).map_err(Failure::Live)?;
-    let (_, inventory, _) =
-        crate::lint::load_inventory(&[], objects).map_err(|e| Failure::Report(Box::new(e)))?;
+    let (_, inventory, _) = crate::lint::load_inventory(&[], objects.clone())
+        .map_err(|e| Failure::Report(Box::new(e)))?;
     let request = MigrateRequest {
         from: args.from.clone(),
         to,
@@ -49,18 +51,21 @@ pub(super) fn migrate(args: MigrateArgs, io: &mut Io<'_>) -> Result<i32, Failure
         delete_bare_pods: args.run.delete_bare_pods,
     };
     if args.abort {
-        let run = Execution {
-            connection: &connection,
-            namespace: None,
-            mode: DryRun::None,
-            yes: args.run.yes,
-            force: false,
-            wait: std::time::Duration::from_secs(0),
-        };
+        interrupt::install();
+        let run = Execution::new(&connection, &args.run)?;
         abort_migrate(io, &run, &request).map_err(Failure::Live)?;
         return Ok(super::EXIT_OK);
     }
-    let plan = runbook::plan_migrate(&inventory, &request).map_err(not_found)?;
+    let mut plan = runbook::plan_migrate(&inventory, &request).map_err(not_found)?;
+    if let Destination::New { block_size, .. } = &request.to
+        && let Some(old) = live_pool(&objects, &request.from)
+        && live_pool(&objects, &plan.to).is_none()
+        && let Ok(net) = plan.to_cidr.parse()
+    {
+        let created = created_pool(old, &plan.to, net, *block_size);
+        let world = pool_world(&objects);
+        check_created(&mut plan, &world, None, &created);
+    }
     if !args.run.execute {
         return print_plan(io, &plan, args.run.output);
     }
@@ -70,17 +75,8 @@ pub(super) fn migrate(args: MigrateArgs, io: &mut Io<'_>) -> Result<i32, Failure
             "refused: a check blocks the migration; nothing was written".to_owned(),
         )));
     }
-    let wait = crate::live::client::parse_duration(&args.run.wait)
-        .map_err(Failure::Live)?
-        .unwrap_or(std::time::Duration::from_secs(3600));
-    let run = Execution {
-        connection: &connection,
-        namespace: args.namespace.clone(),
-        mode: args.run.dry_run,
-        yes: args.run.yes,
-        force: args.run.force,
-        wait,
-    };
+    interrupt::install();
+    let run = Execution::new(&connection, &args.run)?;
     execute_migrate(io, &run, &request).map_err(Failure::Live)?;
     Ok(super::EXIT_OK)
 }
@@ -104,40 +100,159 @@ pub(super) fn resize(args: ResizeArgs, io: &mut Io<'_>) -> Result<i32, Failure> 
         rewrite_annotations: args.run.rewrite_annotations,
         delete_bare_pods: args.run.delete_bare_pods,
     };
-    if args.run.execute {
-        let wait = crate::live::client::parse_duration(&args.run.wait)
-            .map_err(Failure::Live)?
-            .unwrap_or(std::time::Duration::from_secs(3600));
-        let run = Execution {
-            connection: &connection,
-            namespace: None,
-            mode: args.run.dry_run,
-            yes: args.run.yes,
-            force: args.run.force,
-            wait,
-        };
-        // A change under way (the pool deleted, or already resized) has no plan to check.
-        let inventory = run.inventory().map_err(Failure::Live)?;
-        if let Ok(plan) = runbook::plan_resize(&inventory, &request)
-            && plan.blocked()
-            && !plan
-                .checks
-                .iter()
-                .any(|c| !c.passed && c.message.contains("already has blockSize"))
+    let objects = super::live::read_cluster(&connection).map_err(Failure::Live)?;
+    let (_, inventory, _) = crate::lint::load_inventory(&[], objects.clone())
+        .map_err(|e| Failure::Report(Box::new(e)))?;
+    let planned = runbook::plan_resize(&inventory, &request).map(|mut plan| {
+        // Before the change starts, the pools it creates are judged as they will be.
+        if let Some(pool) = live_pool(&objects, &request.pool)
+            && live_pool(&objects, &request.temp_name).is_none()
         {
-            print_plan(io, &plan, None)?;
-            return Err(Failure::Live(LiveError::Refused(
-                "refused: a check blocks the change; nothing was written".to_owned(),
-            )));
+            let mut world = pool_world(&objects);
+            let temp = created_pool(pool, &request.temp_name, request.temp_cidr.trunc(), None);
+            check_created(&mut plan, &world, None, &temp);
+            if let Some(net) = pool["spec"]["cidr"]
+                .as_str()
+                .and_then(|c| cidr::parse(c).ok())
+            {
+                let resized =
+                    created_pool(pool, &request.pool, net.trunc(), Some(request.block_size));
+                // An operator-managed pool comes back from its Installation entry, changed too.
+                for installation in world
+                    .objects
+                    .iter_mut()
+                    .filter(|o| o["kind"] == "Installation")
+                {
+                    if let Some(entries) =
+                        installation["spec"]["calicoNetwork"]["ipPools"].as_array_mut()
+                    {
+                        for entry in entries
+                            .iter_mut()
+                            .filter(|e| e["name"] == request.pool.as_str())
+                        {
+                            entry["blockSize"] = json!(request.block_size);
+                        }
+                    }
+                }
+                check_created(&mut plan, &world, Some(&request.pool), &resized);
+            }
         }
-        execute_resize(io, &run, &request).map_err(Failure::Live)?;
+        plan
+    });
+    if args.abort {
+        interrupt::install();
+        let run = Execution::new(&connection, &args.run)?;
+        abort_resize(io, &run, &request).map_err(Failure::Live)?;
         return Ok(super::EXIT_OK);
     }
-    let objects = super::live::read_cluster(&connection).map_err(Failure::Live)?;
-    let (_, inventory, _) =
-        crate::lint::load_inventory(&[], objects).map_err(|e| Failure::Report(Box::new(e)))?;
-    let plan = runbook::plan_resize(&inventory, &request).map_err(not_found)?;
-    print_plan(io, &plan, args.run.output)
+    if !args.run.execute {
+        return print_plan(io, &planned.map_err(not_found)?, args.run.output);
+    }
+    interrupt::install();
+    let run = Execution::new(&connection, &args.run)?;
+    // A change under way (the pool deleted, or already resized) has no plan to check.
+    if let Ok(plan) = planned
+        && plan.blocked()
+        && !plan
+            .checks
+            .iter()
+            .any(|c| !c.passed && c.message.contains("already has blockSize"))
+    {
+        print_plan(io, &plan, None)?;
+        return Err(Failure::Live(LiveError::Refused(
+            "refused: a check blocks the change; nothing was written".to_owned(),
+        )));
+    }
+    execute_resize(io, &run, &request).map_err(Failure::Live)?;
+    Ok(super::EXIT_OK)
+}
+
+/// The live IPPool named `name`, as read.
+fn live_pool<'o>(objects: &'o [serde_json::Value], name: &str) -> Option<&'o serde_json::Value> {
+    objects
+        .iter()
+        .find(|o| o["kind"] == "IPPool" && o["metadata"]["name"] == name)
+}
+
+/// The IPPool a run creates: `from`'s spec (its settings), with the new CIDR and blockSize, and
+/// enabled.
+fn created_pool(
+    from: &serde_json::Value,
+    name: &str,
+    net: ipnet::IpNet,
+    block_size: Option<u8>,
+) -> serde_json::Value {
+    let mut spec = from["spec"].clone();
+    spec["cidr"] = json!(net.to_string());
+    if let Some(size) = block_size {
+        spec["blockSize"] = json!(size);
+    }
+    if let Some(spec) = spec.as_object_mut() {
+        spec.remove("disabled");
+    }
+    json!({
+        "apiVersion": from["apiVersion"], "kind": "IPPool",
+        "metadata": {"name": name}, "spec": spec,
+    })
+}
+
+/// What the pool rules read: the objects less pods, IPAM blocks and affinities, which only the
+/// live-state rules (not run on a pool about to be created) read.
+fn pool_world(objects: &[serde_json::Value]) -> World {
+    World {
+        objects: objects
+            .iter()
+            .filter(|o| {
+                !matches!(
+                    o["kind"].as_str(),
+                    Some("Pod" | "IPAMBlock" | "BlockAffinity")
+                )
+            })
+            .cloned()
+            .collect(),
+    }
+}
+
+/// Codes the plan checks itself (overlap, the cluster CIDR), or that judge the cluster as it is
+/// for a moment of the change rather than the pool: two default pools until the next step
+/// disables the old one, blocks of the old size until the run releases them.
+const PLAN_OWN_CODES: &[&str] = &["IPP101", "IPP107", "IPP108", "IPP401", "IPP403", "IPP404"];
+
+/// Runs the rules on a pool the run will create (in place of the live pool `replaces`) and adds
+/// what they find to the plan's checks: an error blocks the run, a warning is shown.
+fn check_created(
+    plan: &mut Plan,
+    world: &World,
+    replaces: Option<&str>,
+    created: &serde_json::Value,
+) {
+    let name = created["metadata"]["name"].as_str().unwrap_or_default();
+    let replace = replaces.and_then(|old| {
+        world
+            .objects
+            .iter()
+            .position(|o| o["kind"] == "IPPool" && o["metadata"]["name"] == old)
+    });
+    let judgement = world.judge(replace, created, &[]);
+    for finding in judgement.new {
+        if PLAN_OWN_CODES.contains(&finding.code) {
+            continue;
+        }
+        plan.checks.push(runbook::Check {
+            passed: false,
+            blocking: finding.severity == Severity::Error,
+            message: format!(
+                "IPPool {name} as the run creates it: {} ({} {})",
+                finding.message, finding.code, finding.rule
+            ),
+            fix: finding.help.clone().or_else(|| {
+                Some(format!(
+                    "`kubectl ippool explain {}` says what the rule checks",
+                    finding.code
+                ))
+            }),
+        });
+    }
 }
 
 fn not_found(message: String) -> Failure {
@@ -204,13 +319,90 @@ pub(super) struct Execution<'a> {
     pub connection: &'a Connection,
     /// Recreate only this namespace's pods (one wave).
     pub namespace: Option<String>,
+    /// Recreate only the pods this label selector picks (one wave).
+    pub selector: Option<String>,
     pub mode: DryRun,
     pub yes: bool,
     pub force: bool,
     pub wait: std::time::Duration,
 }
 
-impl Execution<'_> {
+/// How far a run went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Progress {
+    /// Every step is done.
+    Done,
+    /// The run's wave (-n, -l) is done, or a dry run went through the steps without changing
+    /// anything: the steps after it wait for another run.
+    Stopped,
+}
+
+/// The pods a run limited by `-n`/`-l` recreates: `None` when it is not limited by a selector.
+type Selected = Option<std::collections::BTreeSet<(String, String)>>;
+
+impl<'a> Execution<'a> {
+    fn new(connection: &'a Connection, args: &RunbookArgs) -> Result<Execution<'a>, Failure> {
+        let wait = crate::live::client::parse_duration(&args.wait)
+            .map_err(Failure::Live)?
+            .unwrap_or(std::time::Duration::from_secs(3600));
+        Ok(Execution {
+            connection,
+            namespace: args.namespace.clone(),
+            selector: args.selector.clone(),
+            mode: args.dry_run,
+            yes: args.yes,
+            force: args.force,
+            wait,
+        })
+    }
+
+    fn limited(&self) -> bool {
+        self.namespace.is_some() || self.selector.is_some()
+    }
+
+    /// `namespace shop`, `the pods matching app=web`, both.
+    fn limit_text(&self) -> String {
+        match (&self.namespace, &self.selector) {
+            (Some(ns), Some(sel)) => format!("the pods matching {sel} in namespace {ns}"),
+            (Some(ns), None) => format!("namespace {ns}"),
+            (None, Some(sel)) => format!("the pods matching {sel}"),
+            (None, None) => "every pod".to_owned(),
+        }
+    }
+
+    /// The pods `-l` picks, as the API server matches the selector.
+    fn selected(&self) -> Result<Selected, LiveError> {
+        let Some(selector) = &self.selector else {
+            return Ok(None);
+        };
+        let pods =
+            self.connection
+                .list_selected(&calico::PODS, self.namespace.as_deref(), selector)?;
+        Ok(Some(
+            pods.iter()
+                .filter_map(|pod| {
+                    Some((
+                        pod["metadata"]["namespace"].as_str()?.to_owned(),
+                        pod["metadata"]["name"].as_str()?.to_owned(),
+                    ))
+                })
+                .collect(),
+        ))
+    }
+
+    /// Whether the run recreates this wave: its namespace, and one of its pods picked by `-l`
+    /// (a rolling restart recreates the owner's other pods too).
+    fn takes(&self, wave: &runbook::Wave, selected: &Selected) -> bool {
+        self.namespace
+            .as_ref()
+            .is_none_or(|ns| *ns == wave.namespace)
+            && selected.as_ref().is_none_or(|set| {
+                wave.pods
+                    .iter()
+                    .any(|pod| set.contains(&(wave.namespace.clone(), pod.clone())))
+            })
+    }
+
     fn server_dry_run(&self) -> bool {
         self.mode == DryRun::Server
     }
@@ -233,7 +425,7 @@ pub(super) fn execute_migrate(
     io: &mut Io<'_>,
     run: &Execution<'_>,
     request: &MigrateRequest,
-) -> Result<(), LiveError> {
+) -> Result<Progress, LiveError> {
     let connection = run.connection;
     let api = calico::discover(connection)?;
     let note = super::live::dry_run_note(run.mode);
@@ -295,18 +487,8 @@ pub(super) fn execute_migrate(
         match connection.get(&pools, None, &to) {
             Ok(_) => writeln!(io.stdout, "{} exists", pool_ref(&to)).map_err(io_error)?,
             Err(LiveError::NotFound { .. }) => {
-                let mut spec = old["spec"].clone();
-                spec["cidr"] = json!(to_net.to_string());
-                if let Some(size) = block_size {
-                    spec["blockSize"] = json!(size);
-                }
-                if let Some(spec) = spec.as_object_mut() {
-                    spec.remove("disabled");
-                }
-                let object = json!({
-                    "apiVersion": pools.api_version(), "kind": "IPPool",
-                    "metadata": {"name": to}, "spec": spec,
-                });
+                let mut object = created_pool(&old, &to, to_net, *block_size);
+                object["apiVersion"] = json!(pools.api_version());
                 if run.sends() {
                     connection.create(&pools, None, &object, run.server_dry_run())?;
                 }
@@ -339,43 +521,51 @@ pub(super) fn execute_migrate(
         )
         .map_err(io_error)?;
     }
-    if !run.sends() || run.server_dry_run() {
-        writeln!(
-            io.stdout,
-            "dry run: the pods are not recreated, so the steps after this one are not run"
-        )
-        .map_err(io_error)?;
-        return Ok(());
-    }
-
     // Recreate the pods, owner by owner, and wait for each to move.
+    let dry = run.mode != DryRun::None;
+    let selected = run.selected()?;
     let waves: Vec<runbook::Wave> = runbook::plan_migrate(&run.inventory()?, request)
         .map_err(LiveError::Refused)?
         .waves
         .into_iter()
-        .filter(|w| run.namespace.as_ref().is_none_or(|ns| *ns == w.namespace))
+        .filter(|w| run.takes(w, &selected))
         .collect();
     let total: usize = waves.iter().map(|w| w.pods.len()).sum();
     let mut moved = 0;
     for wave in &waves {
-        let what = if wave.restart {
-            format!(
-                "This restarts {} in {}: its {} are replaced.",
-                wave.owner,
-                wave.namespace,
-                plural(wave.pods.len(), "pod", "pods")
-            )
-        } else {
-            format!(
-                "This deletes {} in {} ({}); nothing recreates {}.",
-                wave.owner,
-                wave.namespace,
-                wave.pods.join(", "),
-                if wave.pods.len() == 1 { "it" } else { "them" }
-            )
-        };
-        super::live::confirm(io, &what, run.yes)?;
+        interrupt::check(&format!("recreating {} in {}", wave.owner, wave.namespace))?;
+        if !dry {
+            let what = if wave.restart {
+                format!(
+                    "This restarts {} in {}: its {} are replaced.",
+                    wave.owner,
+                    wave.namespace,
+                    plural(wave.pods.len(), "pod", "pods")
+                )
+            } else {
+                format!(
+                    "This deletes {} in {} ({}); nothing recreates {}.",
+                    wave.owner,
+                    wave.namespace,
+                    wave.pods.join(", "),
+                    if wave.pods.len() == 1 { "it" } else { "them" }
+                )
+            };
+            super::live::confirm(io, &what, run.yes)?;
+        }
         recreate(run, wave)?;
+        if dry {
+            writeln!(
+                io.stdout,
+                "{} in {}: {} {}{note}",
+                wave.owner,
+                wave.namespace,
+                plural(wave.pods.len(), "pod", "pods"),
+                if wave.restart { "restarted" } else { "deleted" }
+            )
+            .map_err(io_error)?;
+            continue;
+        }
         wait_moved(run, wave, old_net)?;
         moved += wave.pods.len();
         writeln!(
@@ -387,28 +577,51 @@ pub(super) fn execute_migrate(
         )
         .map_err(io_error)?;
     }
+    if dry {
+        // Nothing moved, so nothing can be verified; the deletion is sent (or shown) as a dry
+        // run all the same, so that the server judges every write of the run.
+        interrupt::check(&format!("deleting {}", pool_ref(&request.from)))?;
+        if operator {
+            let removed = edit_installation(run, |entries| {
+                let before = entries.len();
+                entries.retain(|e| e["name"] != request.from.as_str());
+                entries.len() != before
+            })?;
+            report_installation(io, removed, &format!("ipPools - {}", request.from), note)?;
+        } else {
+            if run.sends() {
+                connection.delete(&pools, None, &request.from, true)?;
+            }
+            writeln!(io.stdout, "{} deleted{note}", pool_ref(&request.from)).map_err(io_error)?;
+        }
+        writeln!(
+            io.stdout,
+            "dry run: nothing was changed; no pod was recreated, so no step was verified"
+        )
+        .map_err(io_error)?;
+        return Ok(Progress::Stopped);
+    }
 
     // Verify.
+    interrupt::check(&format!("verifying that the pods left {}", request.from))?;
     let left = runbook::plan_migrate(&run.inventory()?, request)
         .map_err(LiveError::Refused)?
         .waves;
-    if let Some(namespace) = &run.namespace
-        && !left.is_empty()
-        && left.iter().all(|w| w.namespace != *namespace)
-    {
+    if run.limited() && !left.is_empty() && left.iter().all(|w| !run.takes(w, &selected)) {
         let mut others: Vec<&str> = left.iter().map(|w| w.namespace.as_str()).collect();
         others.dedup();
         let count: usize = left.iter().map(|w| w.pods.len()).sum();
         writeln!(
             io.stdout,
-            "namespace {namespace} done; {} in {} still {} addresses in {}: run again with -n for the next namespace, or without -n to finish",
+            "{} done; {} in {} still {} addresses in {}: run again for the next wave (-n, -l), or without them to finish",
+            run.limit_text(),
             plural(count, "pod", "pods"),
             others.join(", "),
             if count == 1 { "has" } else { "have" },
             request.from
         )
         .map_err(io_error)?;
-        return Ok(());
+        return Ok(Progress::Stopped);
     }
     if !left.is_empty() {
         let pods: Vec<String> = left
@@ -444,6 +657,7 @@ pub(super) fn execute_migrate(
             holding.join(", ")
         )));
     }
+    interrupt::check(&format!("deleting {}", pool_ref(&request.from)))?;
     if operator {
         let removed = edit_installation(run, |entries| {
             let before = entries.len();
@@ -471,7 +685,7 @@ pub(super) fn execute_migrate(
         )?;
     }
     writeln!(io.stdout, "migration to {to} complete").map_err(io_error)?;
-    Ok(())
+    Ok(Progress::Done)
 }
 
 /// A read-modify-write of the operator's `Installation/default` pool list, guarded by its
@@ -578,6 +792,10 @@ fn wait_for_pool(
         if found == present {
             return Ok(());
         }
+        interrupt::check(&format!(
+            "the operator {} IPPool {name}",
+            if present { "created" } else { "deleted" }
+        ))?;
         if std::time::Instant::now() >= deadline {
             return Err(LiveError::Refused(format!(
                 "stopped: the operator did not {} IPPool {name} within --wait; check its status (`kubectl get tigerastatus`), then run the command again",
@@ -611,8 +829,15 @@ fn recreate(run: &Execution<'_>, wave: &runbook::Wave) -> Result<(), LiveError> 
     let (kind, name) = wave.owner.split_once('/').unwrap_or(("Pod", &wave.owner));
     if !wave.restart {
         for pod in &wave.pods {
-            run.connection
-                .delete(&calico::PODS, Some(&wave.namespace), pod, false)?;
+            interrupt::check(&format!("deleting pod {}/{pod}", wave.namespace))?;
+            if run.sends() {
+                run.connection.delete(
+                    &calico::PODS,
+                    Some(&wave.namespace),
+                    pod,
+                    run.server_dry_run(),
+                )?;
+            }
         }
         return Ok(());
     }
@@ -622,8 +847,15 @@ fn recreate(run: &Execution<'_>, wave: &runbook::Wave) -> Result<(), LiveError> 
     for key in target.template.iter().rev() {
         patch = json!({ *key: patch });
     }
-    run.connection
-        .merge_patch(&target.resource, Some(&wave.namespace), name, &patch, false)?;
+    if run.sends() {
+        run.connection.merge_patch(
+            &target.resource,
+            Some(&wave.namespace),
+            name,
+            &patch,
+            run.server_dry_run(),
+        )?;
+    }
     Ok(())
 }
 
@@ -644,6 +876,10 @@ fn wait_moved(
         if !left {
             return Ok(());
         }
+        interrupt::check(&format!(
+            "the pods of {} in {} moved",
+            wave.owner, wave.namespace
+        ))?;
         if std::time::Instant::now() >= deadline {
             return Err(LiveError::Refused(format!(
                 "stopped: the pods of {} in {} did not move within --wait; run the command again to resume",
@@ -903,20 +1139,152 @@ pub(super) fn abort_migrate(
     Ok(())
 }
 
-/// The annotation on the temporary pool that records a block-size change in progress: the
-/// pool it stands in for, that pool's CIDR, and the new blockSize. While the pool itself is
-/// deleted, this is the only place the cluster remembers them.
-const RESIZING: &str = "ippool.lint/resizing";
+/// Where a block-size change records what the cluster forgets while the pool is deleted: a
+/// ConfigMap `kube-system/ippool-resize-POOL` with the pool's CIDR, its spec (and, for an
+/// operator-managed pool, its Installation entry) as they were, the new blockSize and the
+/// temporary pool. Written before the first write of the change; deleted when it completes or
+/// is aborted.
+fn resize_record_name(pool: &str) -> String {
+    format!("ippool-resize-{pool}")
+}
+
+/// A block-size change under way, as its record says.
+struct ResizeRecord {
+    cidr: ipnet::IpNet,
+    /// The pool's spec before the change (its blockSize the old one).
+    spec: serde_json::Value,
+    /// The pool's `Installation` ipPools entry before the change, when the operator manages it.
+    entry: Option<serde_json::Value>,
+}
+
+fn read_resize_record(run: &Execution<'_>, pool: &str) -> Result<Option<ResizeRecord>, LiveError> {
+    let record = match run.connection.get(
+        &calico::CONFIGMAPS,
+        Some(RECORD_NAMESPACE),
+        &resize_record_name(pool),
+    ) {
+        Ok(record) => record,
+        Err(LiveError::NotFound { .. }) => return Ok(None),
+        Err(error) => return Err(error),
+    };
+    let data = &record["data"];
+    let parsed = |key: &str| {
+        data[key]
+            .as_str()
+            .and_then(|text| serde_json::from_str::<serde_json::Value>(text).ok())
+    };
+    let cidr = data["cidr"]
+        .as_str()
+        .and_then(|c| cidr::parse(c).ok())
+        .map(|n| n.trunc())
+        .ok_or_else(|| {
+            LiveError::Refused(format!(
+                "the record {RECORD_NAMESPACE}/{} has no cidr: restore it, or delete it and finish the change by hand",
+                resize_record_name(pool)
+            ))
+        })?;
+    Ok(Some(ResizeRecord {
+        cidr,
+        spec: parsed("spec").unwrap_or_else(|| json!({})),
+        entry: parsed("entry").filter(|e| e.is_object()),
+    }))
+}
+
+fn write_resize_record(
+    run: &Execution<'_>,
+    request: &ResizeRequest,
+    pool: &serde_json::Value,
+    entry: Option<&serde_json::Value>,
+) -> Result<(), LiveError> {
+    let mut data = json!({
+        "pool": request.pool,
+        "temp": request.temp_name,
+        "cidr": pool["spec"]["cidr"],
+        "blockSize": request.block_size.to_string(),
+        "spec": pool["spec"].to_string(),
+    });
+    if let Some(entry) = entry {
+        data["entry"] = json!(entry.to_string());
+    }
+    let record = json!({
+        "apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": resize_record_name(&request.pool), "namespace": RECORD_NAMESPACE},
+        "data": data,
+    });
+    match run
+        .connection
+        .create(&calico::CONFIGMAPS, Some(RECORD_NAMESPACE), &record, false)
+    {
+        Ok(_) => Ok(()),
+        // Written by an earlier run of the same change that stopped before its next write.
+        Err(error) if matches!(&error, LiveError::Server { code: 409, .. }) => Ok(()),
+        Err(error) => Err(error),
+    }
+}
+
+fn delete_resize_record(run: &Execution<'_>, pool: &str) -> Result<(), LiveError> {
+    match run.connection.delete(
+        &calico::CONFIGMAPS,
+        Some(RECORD_NAMESPACE),
+        &resize_record_name(pool),
+        false,
+    ) {
+        Ok(_) | Err(LiveError::NotFound { .. }) => Ok(()),
+        Err(error) => Err(error),
+    }
+}
+
+/// The Installation's ipPools entry named `name`.
+fn installation_entry(
+    run: &Execution<'_>,
+    name: &str,
+) -> Result<Option<serde_json::Value>, LiveError> {
+    let installation = run
+        .connection
+        .get(&calico::INSTALLATIONS, None, "default")?;
+    Ok(installation["spec"]["calicoNetwork"]["ipPools"]
+        .as_array()
+        .and_then(|entries| entries.iter().find(|e| e["name"] == name).cloned()))
+}
+
+/// Adds an ipPools entry to the Installation (unless one of that name is there) and waits for
+/// the operator to make its IPPool.
+fn add_installation_entry(
+    io: &mut Io<'_>,
+    run: &Execution<'_>,
+    pools: &crate::live::client::Resource,
+    mut entry: serde_json::Value,
+) -> Result<(), LiveError> {
+    let name = entry["name"].as_str().unwrap_or_default().to_owned();
+    if let Some(fields) = entry.as_object_mut() {
+        fields.remove("disableNewAllocations");
+    }
+    let added = edit_installation(run, |entries| {
+        if entries.iter().any(|e| e["name"] == name.as_str()) {
+            return false;
+        }
+        entries.push(entry.clone());
+        true
+    })?;
+    report_installation(
+        io,
+        added,
+        &format!("ipPools + {name}"),
+        super::live::dry_run_note(run.mode),
+    )?;
+    wait_for_pool(run, pools, &name, true)
+}
 
 /// Carries out a block-size change in three phases, found from the cluster each run: move the
 /// pods to the temporary pool (the pool is deleted at the end), create the pool again with the
 /// new blockSize once no block of the old size is left, move the pods back (the temporary pool
-/// is deleted at the end).
+/// is deleted at the end). An operator-managed pool is changed through the Installation's
+/// ipPools throughout; its IPPools are never written.
 pub(super) fn execute_resize(
     io: &mut Io<'_>,
     run: &Execution<'_>,
     request: &ResizeRequest,
-) -> Result<(), LiveError> {
+) -> Result<Progress, LiveError> {
     let connection = run.connection;
     let pools = calico::discover(connection)?.pools;
     let get = |name: &str| match connection.get(&pools, None, name) {
@@ -925,36 +1293,39 @@ pub(super) fn execute_resize(
         Err(error) => Err(error),
     };
     let size = i64::from(request.block_size);
-    let back = MigrateRequest {
-        from: request.temp_name.clone(),
-        to: Destination::Existing(request.pool.clone()),
-        rewrite_annotations: request.rewrite_annotations,
-        delete_bare_pods: request.delete_bare_pods,
-    };
     let pool = get(&request.pool)?;
-    if pool
-        .as_ref()
-        .is_some_and(crate::live::plan::operator_managed)
-    {
-        return Err(LiveError::Refused(format!(
-            "IPPool {} is managed by the Tigera operator: resize --execute does not change Installations yet; follow the printed plan by hand (kubectl edit installation default), or migrate --execute to a new pool",
-            request.pool
-        )));
-    }
     let temp = get(&request.temp_name)?;
+    let record = read_resize_record(run, &request.pool)?;
+    let operator = match &pool {
+        Some(pool) => crate::live::plan::operator_managed(pool),
+        None => record.as_ref().is_some_and(|r| r.entry.is_some()),
+    };
     let pool_size = pool
         .as_ref()
         .map(|p| p["spec"]["blockSize"].as_i64().unwrap_or(26));
+    if pool_size == Some(size) && temp.is_none() {
+        if record.is_some() && run.mode == DryRun::None {
+            delete_resize_record(run, &request.pool)?;
+        }
+        writeln!(
+            io.stdout,
+            "IPPool {} has blockSize {size}: nothing to do",
+            request.pool
+        )
+        .map_err(io_error)?;
+        return Ok(Progress::Done);
+    }
     if run.mode != DryRun::None {
-        // A dry run recreates no pod: only the first writes of the way out can be shown.
-        if temp.is_some() || pool_size == Some(size) || pool.is_none() {
+        // The way out, every write as a dry run; the pool cannot be created again in a dry run
+        // (it is still there), so the rest is described.
+        let Some(pool_object) = pool.as_ref().filter(|_| temp.is_none()) else {
             writeln!(
                 io.stdout,
-                "dry run: the change is under way or done; run without --dry-run to go on"
+                "dry run: the change is under way; run without --dry-run to go on"
             )
             .map_err(io_error)?;
-            return Ok(());
-        }
+            return Ok(Progress::Stopped);
+        };
         let away = MigrateRequest {
             from: request.pool.clone(),
             to: Destination::New {
@@ -965,41 +1336,56 @@ pub(super) fn execute_resize(
             rewrite_annotations: request.rewrite_annotations,
             delete_bare_pods: request.delete_bare_pods,
         };
-        return execute_migrate(io, run, &away);
+        execute_migrate(io, run, &away)?;
+        writeln!(
+            io.stdout,
+            "then, not sent in a dry run: IPPool {} created again with blockSize {size} ({}), the pods moved back, IPPool {} deleted",
+            request.pool,
+            pool_object["spec"]["cidr"].as_str().unwrap_or_default(),
+            request.temp_name
+        )
+        .map_err(io_error)?;
+        return Ok(Progress::Stopped);
     }
-    match (&pool, &temp) {
-        (Some(_), None) if pool_size == Some(size) => {
-            writeln!(
-                io.stdout,
-                "IPPool {} has blockSize {size}: nothing to do",
-                request.pool
-            )
-            .map_err(io_error)?;
-            return Ok(());
-        }
-        (Some(pool_object), None) => {
-            // Phase 1: the temporary pool, marked, then the pods moved into it.
-            let mut spec = pool_object["spec"].clone();
-            spec["cidr"] = json!(request.temp_cidr.trunc().to_string());
-            if let Some(spec) = spec.as_object_mut() {
-                spec.remove("disabled");
+
+    // Phase 1: the record, the temporary pool, then the pods moved into it.
+    if let (Some(pool_object), None) = (&pool, &temp) {
+        interrupt::check(&format!("creating IPPool {}", request.temp_name))?;
+        let entry = if operator {
+            Some(installation_entry(run, &request.pool)?.ok_or_else(|| {
+                LiveError::Refused(format!(
+                    "IPPool {} is managed by the Tigera operator, but Installation/default has no ipPools entry for it",
+                    request.pool
+                ))
+            })?)
+        } else {
+            None
+        };
+        write_resize_record(run, request, pool_object, entry.as_ref())?;
+        match entry {
+            Some(mut entry) => {
+                entry["name"] = json!(request.temp_name);
+                entry["cidr"] = json!(request.temp_cidr.trunc().to_string());
+                add_installation_entry(io, run, &pools, entry)?;
             }
-            let marker = json!({"pool": request.pool, "cidr": pool_object["spec"]["cidr"], "blockSize": size});
-            let object = json!({
-                "apiVersion": pools.api_version(), "kind": "IPPool",
-                "metadata": {"name": request.temp_name, "annotations": {RESIZING: marker.to_string()}},
-                "spec": spec,
-            });
-            connection.create(&pools, None, &object, false)?;
-            writeln!(
-                io.stdout,
-                "{}/{} created",
-                pools.kubectl_name(),
-                request.temp_name
-            )
-            .map_err(io_error)?;
+            None => {
+                let mut object = created_pool(
+                    pool_object,
+                    &request.temp_name,
+                    request.temp_cidr.trunc(),
+                    None,
+                );
+                object["apiVersion"] = json!(pools.api_version());
+                connection.create(&pools, None, &object, false)?;
+                writeln!(
+                    io.stdout,
+                    "{}/{} created",
+                    pools.kubectl_name(),
+                    request.temp_name
+                )
+                .map_err(io_error)?;
+            }
         }
-        _ => {}
     }
     if pool_size.is_some_and(|s| s != size) {
         let away = MigrateRequest {
@@ -1008,33 +1394,20 @@ pub(super) fn execute_resize(
             rewrite_annotations: request.rewrite_annotations,
             delete_bare_pods: request.delete_bare_pods,
         };
-        execute_migrate(io, run, &away)?;
+        if execute_migrate(io, run, &away)? == Progress::Stopped {
+            return Ok(Progress::Stopped);
+        }
     }
     // Phase 2: the pool again, with the new blockSize, once no block of the old size is left.
     if get(&request.pool)?.is_none() {
-        let temp = get(&request.temp_name)?.ok_or_else(|| LiveError::NotFound {
-            message: format!(
-                "neither IPPool {} nor IPPool {} exists",
-                request.pool, request.temp_name
-            ),
-            help: String::new(),
+        let record = read_resize_record(run, &request.pool)?.ok_or_else(|| {
+            LiveError::Refused(format!(
+                "IPPool {} is gone and no record of a block-size change ({RECORD_NAMESPACE}/{}) is left: nothing to resume",
+                request.pool,
+                resize_record_name(&request.pool)
+            ))
         })?;
-        let marker: serde_json::Value = temp["metadata"]["annotations"][RESIZING]
-            .as_str()
-            .and_then(|m| serde_json::from_str(m).ok())
-            .ok_or_else(|| {
-                LiveError::Refused(format!(
-                    "IPPool {} is gone and {} does not record a block-size change ({RESIZING}): nothing to resume",
-                    request.pool, request.temp_name
-                ))
-            })?;
-        let net = marker["cidr"]
-            .as_str()
-            .and_then(|c| cidr::parse(c).ok())
-            .map(|n| n.trunc())
-            .ok_or_else(|| {
-                LiveError::Refused(format!("{RESIZING} on {} has no cidr", request.temp_name))
-            })?;
+        let net = record.cidr;
         let inventory = run.inventory()?;
         let left: Vec<String> = inventory
             .ipam
@@ -1053,17 +1426,26 @@ pub(super) fn execute_resize(
                 left.join(", ")
             )));
         }
-        let mut spec = temp["spec"].clone();
-        spec["cidr"] = json!(net.to_string());
-        spec["blockSize"] = json!(size);
-        if let Some(spec) = spec.as_object_mut() {
-            spec.remove("disabled");
+        interrupt::check(&format!("creating IPPool {} again", request.pool))?;
+        match record.entry {
+            Some(mut entry) => {
+                entry["blockSize"] = json!(size);
+                add_installation_entry(io, run, &pools, entry)?;
+            }
+            None => {
+                let mut spec = record.spec.clone();
+                spec["cidr"] = json!(net.to_string());
+                spec["blockSize"] = json!(size);
+                if let Some(spec) = spec.as_object_mut() {
+                    spec.remove("disabled");
+                }
+                let object = json!({
+                    "apiVersion": pools.api_version(), "kind": "IPPool",
+                    "metadata": {"name": request.pool}, "spec": spec,
+                });
+                connection.create(&pools, None, &object, false)?;
+            }
         }
-        let object = json!({
-            "apiVersion": pools.api_version(), "kind": "IPPool",
-            "metadata": {"name": request.pool}, "spec": spec,
-        });
-        connection.create(&pools, None, &object, false)?;
         writeln!(
             io.stdout,
             "{}/{} created with blockSize {size}",
@@ -1074,9 +1456,108 @@ pub(super) fn execute_resize(
     }
     // Phase 3: the pods back, and the temporary pool deleted.
     if get(&request.temp_name)?.is_some() {
-        execute_migrate(io, run, &back)?;
+        let back = MigrateRequest {
+            from: request.temp_name.clone(),
+            to: Destination::Existing(request.pool.clone()),
+            rewrite_annotations: request.rewrite_annotations,
+            delete_bare_pods: request.delete_bare_pods,
+        };
+        if execute_migrate(io, run, &back)? == Progress::Stopped {
+            return Ok(Progress::Stopped);
+        }
     }
+    delete_resize_record(run, &request.pool)?;
     writeln!(io.stdout, "IPPool {} has blockSize {size}", request.pool).map_err(io_error)?;
+    Ok(Progress::Done)
+}
+
+/// `resize --abort`: back to the old blockSize where that is still possible, as the phase the
+/// change is in allows. Before the pool is deleted, the migration out is aborted (the pool
+/// allocates again, rewritten annotations are restored). While it is deleted, it is created again
+/// with its old blockSize. Once it has the new one, only the move back can be aborted.
+pub(super) fn abort_resize(
+    io: &mut Io<'_>,
+    run: &Execution<'_>,
+    request: &ResizeRequest,
+) -> Result<(), LiveError> {
+    let connection = run.connection;
+    let pools = calico::discover(connection)?.pools;
+    let get = |name: &str| match connection.get(&pools, None, name) {
+        Ok(object) => Ok(Some(object)),
+        Err(LiveError::NotFound { .. }) => Ok(None),
+        Err(error) => Err(error),
+    };
+    let size = i64::from(request.block_size);
+    let record = read_resize_record(run, &request.pool)?;
+    let pool = get(&request.pool)?;
+    let temp_exists = get(&request.temp_name)?.is_some();
+    let migration = |from: &str, to: &str| MigrateRequest {
+        from: from.to_owned(),
+        to: Destination::Existing(to.to_owned()),
+        rewrite_annotations: false,
+        delete_bare_pods: false,
+    };
+    let moved_back = format!(
+        "the pods already in IPPool {} keep their addresses there until recreated: move them back with `kubectl ippool migrate --from {} --to {} --execute`",
+        request.temp_name, request.temp_name, request.pool
+    );
+    match pool {
+        Some(pool) if pool["spec"]["blockSize"].as_i64().unwrap_or(26) != size => {
+            abort_migrate(io, run, &migration(&request.pool, &request.temp_name))?;
+            if temp_exists {
+                writeln!(io.stdout, "{moved_back}").map_err(io_error)?;
+            }
+        }
+        Some(_) => {
+            if temp_exists {
+                abort_migrate(io, run, &migration(&request.temp_name, &request.pool))?;
+            }
+            writeln!(
+                io.stdout,
+                "IPPool {} has blockSize {size} already: changing it back is another resize",
+                request.pool
+            )
+            .map_err(io_error)?;
+        }
+        None => {
+            let record = record.as_ref().ok_or_else(|| {
+                LiveError::Refused(format!(
+                    "IPPool {} is gone and no record of a block-size change ({RECORD_NAMESPACE}/{}) is left: create it again by hand",
+                    request.pool,
+                    resize_record_name(&request.pool)
+                ))
+            })?;
+            let old_size = record.spec["blockSize"].as_i64().unwrap_or(26);
+            match &record.entry {
+                Some(entry) => {
+                    add_installation_entry(io, run, &pools, entry.clone())?;
+                }
+                None => {
+                    let mut spec = record.spec.clone();
+                    spec["cidr"] = json!(record.cidr.to_string());
+                    if let Some(spec) = spec.as_object_mut() {
+                        spec.remove("disabled");
+                    }
+                    let object = json!({
+                        "apiVersion": pools.api_version(), "kind": "IPPool",
+                        "metadata": {"name": request.pool}, "spec": spec,
+                    });
+                    connection.create(&pools, None, &object, false)?;
+                }
+            }
+            writeln!(
+                io.stdout,
+                "{}/{} created again with its old blockSize {old_size}",
+                pools.kubectl_name(),
+                request.pool
+            )
+            .map_err(io_error)?;
+            if temp_exists {
+                writeln!(io.stdout, "{moved_back}").map_err(io_error)?;
+            }
+        }
+    }
+    delete_resize_record(run, &request.pool)?;
     Ok(())
 }
 

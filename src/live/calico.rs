@@ -16,6 +16,9 @@ pub const CONFIGMAPS: Resource = Resource::core("configmaps", "ConfigMap", true)
 /// Where manifest installs keep the CNI network config calico-node writes on each node.
 pub const CALICO_CONFIG: (&str, &str) = ("kube-system", "calico-config");
 
+/// Where kubeadm keeps its ClusterConfiguration (the pod and Service CIDRs).
+pub const KUBEADM_CONFIG: (&str, &str) = ("kube-system", "kubeadm-config");
+
 const fn apps(plural: &'static str, kind: &'static str) -> Resource {
     Resource {
         group: "apps",

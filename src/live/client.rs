@@ -134,6 +134,9 @@ pub enum LiveError {
     /// Refused by this tool before anything was sent (or, for rule findings, rendered apart).
     #[error("{0}")]
     Refused(String),
+    /// Stopped by Ctrl-C between two API calls (exit 130, as a shell reports SIGINT).
+    #[error("{0}")]
+    Interrupted(String),
 }
 
 impl LiveError {
@@ -310,7 +313,20 @@ impl Connection {
         resource: &Resource,
         namespace: Option<&str>,
     ) -> Result<Vec<Value>, LiveError> {
-        self.runtime.block_on(self.list_async(resource, namespace))
+        self.runtime
+            .block_on(self.list_async(resource, namespace, None))
+    }
+
+    /// The objects whose labels match a Kubernetes label selector (`app=web,tier!=db`), matched
+    /// by the API server as `kubectl get -l` has it; a selector it cannot parse is its 400.
+    pub fn list_selected(
+        &self,
+        resource: &Resource,
+        namespace: Option<&str>,
+        selector: &str,
+    ) -> Result<Vec<Value>, LiveError> {
+        self.runtime
+            .block_on(self.list_async(resource, namespace, Some(selector)))
     }
 
     /// Every object of each type, in all namespaces; up to [`LISTS_IN_FLIGHT`] types are
@@ -319,7 +335,7 @@ impl Connection {
     pub fn list_each(&self, resources: &[Resource]) -> Result<Vec<Vec<Value>>, LiveError> {
         use futures_util::stream::{StreamExt, TryStreamExt};
         let lists = resources.iter().map(|resource| async move {
-            match self.list_async(resource, None).await {
+            match self.list_async(resource, None, None).await {
                 Err(LiveError::NotFound { .. }) => Ok(Vec::new()),
                 listed => listed,
             }
@@ -335,12 +351,17 @@ impl Connection {
         &self,
         resource: &Resource,
         namespace: Option<&str>,
+        selector: Option<&str>,
     ) -> Result<Vec<Value>, LiveError> {
         let base = resource.path(namespace, None);
         let mut items = Vec::new();
         let mut token: Option<String> = None;
         loop {
             let mut path = format!("{base}?limit={PAGE_SIZE}");
+            if let Some(selector) = selector {
+                path.push_str("&labelSelector=");
+                path.push_str(&encode(selector));
+            }
             if let Some(token) = &token {
                 path.push_str("&continue=");
                 path.push_str(&encode(token));

@@ -1,7 +1,7 @@
 //! Calico's pool-migration procedure as a plan (docs `calico/networking/ipam/migrate-pools.mdx`):
 //! the checks that must pass before the first write, then numbered steps, each with what it
 //! changes, how it is verified and what it affects. Pure: the cluster's inventory in, the plan
-//! out; carrying it out is a loop over the steps (issue 11, not yet built).
+//! out; carrying it out (`app::runbook`) is a loop over the steps that reads the cluster before each.
 
 use std::collections::BTreeMap;
 
@@ -13,6 +13,9 @@ use crate::model::cidr;
 use crate::model::inventory::Inventory;
 use crate::model::ipam::PodFact;
 use crate::model::pool::Pool;
+
+/// maxBlocksPerHost when IPAMConfig leaves it 0 or unset (libcalico-go's default).
+const DEFAULT_MAX_BLOCKS_PER_HOST: i64 = 20;
 
 /// Where the pods go.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -243,8 +246,51 @@ pub fn plan_migrate(inventory: &Inventory, request: &MigrateRequest) -> Result<P
             "choose a CIDR that no pool covers (`kubectl ippool list` shows them)",
         ));
     }
+    // Pods outside the cluster CIDR are outside the cluster to kube-proxy (IPP108).
+    let family = cidr::Family::of(&to_net);
+    let cluster_cidrs: Vec<_> = inventory
+        .cluster_cidrs
+        .iter()
+        .filter(|fact| cidr::Family::of(&fact.net) == family)
+        .collect();
+    let described = |facts: &[&crate::model::cluster::CidrFact]| {
+        facts
+            .iter()
+            .map(|fact| format!("{} ({})", fact.net, fact.what))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if cluster_cidrs.iter().any(|fact| fact.net.contains(&to_net)) {
+        checks.push(passed(format!(
+            "{to_net} lies inside the cluster CIDR {}",
+            described(&cluster_cidrs)
+        )));
+    } else if !cluster_cidrs.is_empty() {
+        checks.push(warning(
+            format!(
+                "{to_net} is not inside the cluster CIDR {}: kube-proxy takes pods there for outside the cluster and masquerades traffic to them (IPP108)",
+                described(&cluster_cidrs)
+            ),
+            "choose a CIDR inside the cluster CIDR, or widen it first (Calico's \"Migrate from one IP pool to another\" guide, \"IP pools and cluster CIDRs\")",
+        ));
+    }
+    // kubespray applies its pool (calico_pool_name, default `default-pool`) on every run.
+    if matches!(request.from.as_str(), "default-pool" | "default-pool-ipv6") {
+        checks.push(warning(
+            format!(
+                "IPPool {} has kubespray's default name: if kubespray deployed this cluster, its next run compares the pool with the inventory and fails (\"Your inventory doesn't match the current cluster configuration\")",
+                request.from
+            ),
+            format!(
+                "change the inventory too: calico_pool_name {to_name}, calico_pool_cidr {to_net}{}",
+                to_block
+                    .map(|b| format!(", calico_pool_blocksize {b}"))
+                    .unwrap_or_default()
+            ),
+        ));
+    }
     if let Some(size) = to_block {
-        let range = cidr::Family::of(&to_net).block_size_range();
+        let range = family.block_size_range();
         if !range.contains(&size) {
             checks.push(failed(
                 format!(
@@ -318,16 +364,60 @@ pub fn plan_migrate(inventory: &Inventory, request: &MigrateRequest) -> Result<P
         if blocks < nodes.len() as u128 {
             checks.push(failed(
                 format!(
-                    "{to_net} with blockSize {size} has {blocks} blocks, fewer than the {} nodes the moving pods run on",
-                    nodes.len()
+                    "{to_net} with blockSize {size} has {blocks} blocks, fewer than the {} the moving pods run on",
+                    plural(nodes.len(), "node", "nodes")
                 ),
                 "choose a larger CIDR, or a larger blockSize (smaller blocks)",
             ));
         } else {
             checks.push(passed(format!(
-                "{to_net} has {blocks} blocks of /{size} for the {} nodes the moving pods run on",
-                nodes.len()
+                "{to_net} has {blocks} blocks of /{size} for the {} the moving pods run on",
+                plural(nodes.len(), "node", "nodes")
             )));
+        }
+    }
+
+    // Room on each node: its moving pods take blocks of the new size, and a node holds at most
+    // maxBlocksPerHost blocks (0 means Calico's built-in 20), its old ones still among them.
+    if let Some(size) = to_block.and_then(|s| u32::try_from(s).ok()) {
+        let bits = if family == cidr::Family::V4 { 32 } else { 128 };
+        let per_block = 1u128
+            .checked_shl(bits - size.min(bits))
+            .unwrap_or(u128::MAX);
+        let setting = inventory.max_blocks_per_host.first();
+        let max = setting
+            .map(|s| s.value)
+            .filter(|m| *m > 0)
+            .unwrap_or(DEFAULT_MAX_BLOCKS_PER_HOST);
+        let mut over = Vec::new();
+        for node in &nodes {
+            let pods = moving
+                .iter()
+                .filter(|pod| pod.node.as_deref() == Some(*node))
+                .count() as u128;
+            let needed = pods.div_ceil(per_block.max(1));
+            let held = inventory
+                .ipam
+                .blocks
+                .iter()
+                .filter(|b| b.host() == Some(*node))
+                .count() as u128;
+            if needed + held > max as u128 {
+                over.push(format!(
+                    "{node} ({} need {needed} of /{size}, beside the {held} it holds)",
+                    plural(pods as usize, "pod", "pods")
+                ));
+            }
+        }
+        if !over.is_empty() {
+            checks.push(warning(
+                format!(
+                    "maxBlocksPerHost {max}{} is too few on {}: pods there borrow addresses from other nodes' blocks, or get none with strictAffinity",
+                    setting.map(|s| format!(" ({})", s.what)).unwrap_or_default(),
+                    over.join(", ")
+                ),
+                "choose a larger blockSize (smaller blocks) for fewer of them, or raise maxBlocksPerHost in IPAMConfig default",
+            ));
         }
     }
 
@@ -801,6 +891,95 @@ status: {phase: Running, podIPs: [{ip: 10.9.0.1}]}
                 &request(Destination::Existing("missing".to_owned()))
             )
             .is_err()
+        );
+    }
+
+    #[test]
+    fn a_target_outside_the_cluster_cidr_and_a_kubespray_pool_are_warned_about() {
+        let kubeadm = "\
+---
+apiVersion: kubeadm.k8s.io/v1beta3
+kind: ClusterConfiguration
+networking: {podSubnet: 10.0.0.0/12}
+";
+        let cluster = format!("{CLUSTER}{kubeadm}");
+        let to = |cidr: &str| Destination::New {
+            name: "new".to_owned(),
+            cidr: cidr.parse().unwrap(),
+            block_size: None,
+        };
+        let inside = plan_migrate(&inventory(&cluster), &request(to("10.2.0.0/16"))).unwrap();
+        assert!(inside.checks.iter().any(|c| c.passed
+            && c.message
+                == "10.2.0.0/16 lies inside the cluster CIDR 10.0.0.0/12 (kubeadm ClusterConfiguration networking.podSubnet)"));
+        let outside = plan_migrate(&inventory(&cluster), &request(to("10.250.0.0/16"))).unwrap();
+        let warned: Vec<&Check> = outside.checks.iter().filter(|c| !c.passed).collect();
+        assert_eq!(warned.len(), 1, "{warned:?}");
+        assert!(!warned[0].blocking && warned[0].message.contains("(IPP108)"));
+        assert!(!outside.blocked());
+        // Without a known cluster CIDR there is nothing to say.
+        let unknown = plan_migrate(&inventory(CLUSTER), &request(to("10.250.0.0/16"))).unwrap();
+        assert!(
+            unknown
+                .checks
+                .iter()
+                .all(|c| !c.message.contains("cluster CIDR"))
+        );
+
+        let kubespray = CLUSTER.replace("name: old", "name: default-pool");
+        let mut asked = request(to("10.2.0.0/16"));
+        asked.from = "default-pool".to_owned();
+        let plan = plan_migrate(&inventory(&kubespray), &asked).unwrap();
+        let warning = plan
+            .checks
+            .iter()
+            .find(|c| c.message.contains("kubespray's default name"))
+            .unwrap();
+        assert_eq!(
+            warning.fix.as_deref(),
+            Some(
+                "change the inventory too: calico_pool_name new, calico_pool_cidr 10.2.0.0/16, calico_pool_blocksize 26"
+            )
+        );
+    }
+
+    #[test]
+    fn a_node_whose_pods_need_more_blocks_than_max_blocks_per_host_is_warned_about() {
+        let mut cluster = CLUSTER.to_owned();
+        for i in 0..5 {
+            cluster.push_str(&format!(
+                "---\napiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}, namespace: shop}}\nspec: {{nodeName: n1}}\nstatus: {{phase: Running, podIPs: [{{ip: 10.1.1.{i}}}]}}\n"
+            ));
+        }
+        cluster.push_str("---\napiVersion: crd.projectcalico.org/v1\nkind: IPAMConfig\nmetadata: {name: default}\nspec: {maxBlocksPerHost: 2}\n");
+        let to = |block_size| Destination::New {
+            name: "new".to_owned(),
+            cidr: "10.2.0.0/16".parse().unwrap(),
+            block_size: Some(block_size),
+        };
+        // Six pods on n1 in blocks of 2 addresses: 3 blocks, one more than allowed.
+        let tight = plan_migrate(&inventory(&cluster), &request(to(31))).unwrap();
+        let warned = tight
+            .checks
+            .iter()
+            .find(|c| {
+                c.message
+                    .starts_with("maxBlocksPerHost 2 (IPAMConfig maxBlocksPerHost)")
+            })
+            .unwrap();
+        assert!(
+            warned
+                .message
+                .contains("n1 (6 pods need 3 of /31, beside the 0 it holds)"),
+            "{}",
+            warned.message
+        );
+        let roomy = plan_migrate(&inventory(&cluster), &request(to(29))).unwrap();
+        assert!(
+            roomy
+                .checks
+                .iter()
+                .all(|c| !c.message.starts_with("maxBlocksPerHost"))
         );
     }
 }

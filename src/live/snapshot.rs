@@ -115,6 +115,17 @@ pub fn cluster_objects(objects: impl IntoIterator<Item = Value>) -> Vec<Value> {
                     "data": {"cni_network_config": object["data"]["cni_network_config"]},
                 }))
             }
+            "ConfigMap" if object["data"]["ClusterConfiguration"].is_string() => {
+                Some(serde_json::json!({
+                    "apiVersion": "v1",
+                    "kind": "ConfigMap",
+                    "metadata": {
+                        "name": object["metadata"]["name"],
+                        "namespace": object["metadata"]["namespace"],
+                    },
+                    "data": {"ClusterConfiguration": object["data"]["ClusterConfiguration"]},
+                }))
+            }
             _ => crate::live::calico::WORKLOADS
                 .iter()
                 .find(|(resource, _)| resource.kind == kind)

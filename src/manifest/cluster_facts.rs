@@ -69,6 +69,7 @@ pub fn read(reader: &Reader<'_>, object: NodeRef<'_>, inventory: &mut Inventory)
                 }
             }
         }
+        ("", "ConfigMap") => kubeadm_config_map(reader, object, inventory),
         ("kubeproxy.config.k8s.io", "KubeProxyConfiguration") => {
             if let Some(value) = object.get("clusterCIDR") {
                 cidr_list(
@@ -137,21 +138,99 @@ pub fn labels_of(object: NodeRef<'_>) -> BTreeMap<String, String> {
         .unwrap_or_default()
 }
 
+/// `kube-system/kubeadm-config`, where kubeadm keeps its ClusterConfiguration as a YAML string.
+/// calico-node and the operator find the pod CIDR in it by the line `podSubnet: <cidr>[,<cidr>]`
+/// (calico `node/pkg/lifecycle/startup/startup.go`, tigera/operator
+/// `pkg/controller/ippool/kubeadm.go`), so it is read the same way, each CIDR pointing at its
+/// place inside the string.
+fn kubeadm_config_map(reader: &Reader<'_>, object: NodeRef<'_>, inventory: &mut Inventory) {
+    let metadata = object.get("metadata");
+    if metadata
+        .and_then(|m| m.get("name"))
+        .and_then(|n| n.as_str())
+        != Some("kubeadm-config")
+    {
+        return;
+    }
+    let Some(node) = object
+        .get("data")
+        .and_then(|data| data.get("ClusterConfiguration"))
+    else {
+        return;
+    };
+    let Some(text) = node.as_str() else {
+        return;
+    };
+    for (key, out) in [
+        ("podSubnet", &mut inventory.cluster_cidrs),
+        ("serviceSubnet", &mut inventory.service_cidrs),
+    ] {
+        let Some((start, value)) = line_value(text, key) else {
+            continue;
+        };
+        cidr_entries(
+            reader,
+            node,
+            text,
+            start,
+            value,
+            &format!("kubeadm-config ClusterConfiguration networking.{key}"),
+            out,
+        );
+    }
+}
+
+/// The value of the first `key: value` line (indented any amount) and its offset in `text`.
+fn line_value<'t>(text: &'t str, key: &str) -> Option<(usize, &'t str)> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let indent = body.len() - body.trim_start().len();
+        if let Some(rest) = body[indent..]
+            .strip_prefix(key)
+            .and_then(|r| r.strip_prefix(':'))
+        {
+            let value = rest.trim();
+            let value = value
+                .strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+                .unwrap_or(value);
+            if let Some(at) = body.find(value).filter(|_| !value.is_empty()) {
+                return Some((offset + at, value));
+            }
+        }
+        offset += line.len();
+    }
+    None
+}
+
 /// A comma-separated CIDR list (kubeadm dual-stack `a,b`), each entry pointing at its own text.
 /// Entries that do not parse are skipped: kubeadm validates these files itself.
 fn cidr_list(reader: &Reader<'_>, node: NodeRef<'_>, what: &str, out: &mut Vec<CidrFact>) {
-    let Some(value) = node.as_str() else {
-        return;
-    };
-    let mut offset = 0;
-    for entry in value.split(',') {
+    if let Some(value) = node.as_str() {
+        cidr_entries(reader, node, value, 0, value, what, out);
+    }
+}
+
+/// The CIDRs of `list`, which starts at `base` in the scalar `text` of `node`.
+fn cidr_entries(
+    reader: &Reader<'_>,
+    node: NodeRef<'_>,
+    text: &str,
+    base: usize,
+    list: &str,
+    what: &str,
+    out: &mut Vec<CidrFact>,
+) {
+    let mut offset = base;
+    for entry in list.split(',') {
         let start = offset + (entry.len() - entry.trim_start().len());
         let trimmed = entry.trim();
         offset += entry.len() + 1;
         let Ok(net) = cidr::parse(trimmed) else {
             continue;
         };
-        let span = reader.value_range(node, value, start, start + trimmed.len());
+        let span = reader.value_range(node, text, start, start + trimmed.len());
         out.push(CidrFact {
             net: net.trunc(),
             loc: Some(reader.loc(span)),

@@ -43,6 +43,8 @@ const WORDS: &[&str] = &[
     "IPPOOL",
     "annotations",
     "kube_pods_subnet",
+    // The kubeadm-config ConfigMap's key, where kubeadm keeps its ClusterConfiguration.
+    "ClusterConfiguration",
     "kube_service_addresses",
     "enable_dual_stack_networks",
     "ipv4_stack",

@@ -191,6 +191,8 @@ pub enum Fault {
 struct FaultRule {
     method: String,
     path_contains: String,
+    /// Matching requests let through before the fault applies.
+    skip: usize,
     remaining: usize,
     fault: Fault,
 }
@@ -325,7 +327,20 @@ impl FakeApi {
         self.lock().faults.push(FaultRule {
             method: method.to_owned(),
             path_contains: path_contains.to_owned(),
+            skip: 0,
             remaining: times,
+            fault,
+        });
+    }
+
+    /// The `nth` (from 1) request with this method whose path contains `path_contains` meets
+    /// `fault`; the ones before it pass.
+    pub fn fault_nth(&self, method: &str, path_contains: &str, nth: usize, fault: Fault) {
+        self.lock().faults.push(FaultRule {
+            method: method.to_owned(),
+            path_contains: path_contains.to_owned(),
+            skip: nth.saturating_sub(1),
+            remaining: 1,
             fault,
         });
     }
@@ -575,9 +590,13 @@ fn handle(shared: &Arc<Mutex<State>>, mut request: tiny_http::Request) {
         let found = state.faults.iter_mut().find(|rule| {
             rule.remaining > 0 && rule.method == method && path.contains(&rule.path_contains)
         });
-        found.map(|rule| {
+        found.and_then(|rule| {
+            if rule.skip > 0 {
+                rule.skip -= 1;
+                return None;
+            }
             rule.remaining -= 1;
-            rule.fault.clone()
+            Some(rule.fault.clone())
         })
     };
     if let Some(Fault::Delay(delay)) = &fault {
@@ -862,6 +881,21 @@ fn list(
         .filter(|((_, _, ns, _), _)| namespace.is_none_or(|wanted| wanted == ns))
         .map(|(_, object)| object)
         .collect();
+    let selector = match query_param(query, "labelSelector").map(percent_decoded) {
+        Some(text) => match parse_label_selector(&text) {
+            Ok(requirements) => requirements,
+            Err(message) => return status(400, "BadRequest", &message, json!({})),
+        },
+        None => Vec::new(),
+    };
+    let items: Vec<&Value> = items
+        .into_iter()
+        .filter(|object| {
+            selector
+                .iter()
+                .all(|requirement| requirement.matches(&object["metadata"]["labels"]))
+        })
+        .collect();
     let start: usize = query_param(query, "continue")
         .and_then(|token| token.parse().ok())
         .unwrap_or(0);
@@ -890,6 +924,118 @@ fn list(
             "items": page,
         }),
     )
+}
+
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        match (bytes[at], text.get(at + 1..at + 3)) {
+            (b'%', Some(hex)) if u8::from_str_radix(hex, 16).is_ok() => {
+                out.push(u8::from_str_radix(hex, 16).unwrap_or(0));
+                at += 3;
+            }
+            (b'+', _) => {
+                out.push(b' ');
+                at += 1;
+            }
+            (byte, _) => {
+                out.push(byte);
+                at += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// One requirement of a Kubernetes label selector, as the API server parses them
+/// (apimachinery `labels.Parse`): `k=v`, `k==v`, `k!=v`, `k in (a,b)`, `k notin (a,b)`, `k`, `!k`.
+enum Requirement {
+    Equals(String, String),
+    NotEquals(String, String),
+    In(String, Vec<String>),
+    NotIn(String, Vec<String>),
+    Exists(String),
+    Absent(String),
+}
+
+impl Requirement {
+    fn matches(&self, labels: &Value) -> bool {
+        let value = |key: &str| labels.get(key).and_then(Value::as_str);
+        match self {
+            Requirement::Equals(k, v) => value(k) == Some(v.as_str()),
+            Requirement::NotEquals(k, v) => value(k) != Some(v.as_str()),
+            Requirement::In(k, vs) => value(k).is_some_and(|x| vs.iter().any(|v| v == x)),
+            Requirement::NotIn(k, vs) => value(k).is_none_or(|x| vs.iter().all(|v| v != x)),
+            Requirement::Exists(k) => value(k).is_some(),
+            Requirement::Absent(k) => value(k).is_none(),
+        }
+    }
+}
+
+fn parse_label_selector(text: &str) -> Result<Vec<Requirement>, String> {
+    // Split at the commas outside parentheses.
+    let mut parts = Vec::new();
+    let (mut depth, mut start) = (0, 0);
+    for (at, c) in text.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(&text[start..at]);
+                start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&text[start..]);
+    let valid = |key: &str| {
+        !key.is_empty()
+            && key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+    };
+    let list = |rest: &str| -> Option<Vec<String>> {
+        let inner = rest.trim().strip_prefix('(')?.strip_suffix(')')?;
+        Some(inner.split(',').map(|v| v.trim().to_owned()).collect())
+    };
+    let mut requirements = Vec::new();
+    for part in parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
+        let bad = || {
+            format!(
+                "unable to parse requirement: found '{part}', expected: in, notin, =, ==, !=, gt, lt"
+            )
+        };
+        let requirement = if let Some(key) = part.strip_prefix('!') {
+            Requirement::Absent(key.trim().to_owned())
+        } else if let Some((key, value)) = part.split_once("!=") {
+            Requirement::NotEquals(key.trim().to_owned(), value.trim().to_owned())
+        } else if let Some((key, value)) = part.split_once("==").or_else(|| part.split_once('=')) {
+            Requirement::Equals(key.trim().to_owned(), value.trim().to_owned())
+        } else if let Some((key, rest)) = part.split_once(" notin ") {
+            Requirement::NotIn(key.trim().to_owned(), list(rest).ok_or_else(bad)?)
+        } else if let Some((key, rest)) = part.split_once(" in ") {
+            Requirement::In(key.trim().to_owned(), list(rest).ok_or_else(bad)?)
+        } else if valid(part) {
+            Requirement::Exists(part.to_owned())
+        } else {
+            return Err(bad());
+        };
+        let key = match &requirement {
+            Requirement::Equals(k, _)
+            | Requirement::NotEquals(k, _)
+            | Requirement::In(k, _)
+            | Requirement::NotIn(k, _)
+            | Requirement::Exists(k)
+            | Requirement::Absent(k) => k,
+        };
+        if !valid(key) {
+            return Err(bad());
+        }
+        requirements.push(requirement);
+    }
+    Ok(requirements)
 }
 
 fn group_list(state: &State) -> Value {

@@ -93,8 +93,17 @@ pub fn seed(api: &fake_api::FakeApi) {
     {
         api.insert(pod("test-ns", &format!("app-{i}"), ip, "node-1"));
     }
-    api.insert(block("192.168.0.0/26", "node-1", 2));
-    api.insert(block("10.245.0.0/26", "node-1", 1));
+    // Each address allocated to its pod, as Calico records it.
+    api.insert(allocated_block(
+        "192.168.0.0/26",
+        "node-1",
+        &[(5, "test-ns", "app-0"), (6, "test-ns", "app-1")],
+    ));
+    api.insert(allocated_block(
+        "10.245.0.0/26",
+        "node-1",
+        &[(7, "test-ns", "app-2")],
+    ));
     api.insert(json!({
         "apiVersion": "apps/v1", "kind": "Deployment",
         "metadata": {"name": "web", "namespace": "test-ns"},

@@ -209,6 +209,7 @@ fn replace_pods(state: &mut State, workload: &Value, namespace: &str, name: &str
             "metadata": {
                 "name": new_name, "namespace": namespace,
                 "ownerReferences": old["metadata"]["ownerReferences"],
+                "labels": workload["spec"]["template"]["metadata"]["labels"],
                 "annotations": workload["spec"]["template"]["metadata"]["annotations"],
                 "resourceVersion": state.resource_version.to_string(),
             },
