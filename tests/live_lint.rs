@@ -2081,3 +2081,155 @@ fn the_seeds_block_size_change_runs_end_to_end() {
     );
     assert_eq!(untouched(&api), before);
 }
+
+#[test]
+fn a_cni_config_naming_the_old_pool_is_rewritten_calico_node_restarted_and_abort_restores_it() {
+    use support::fake_api::Fault;
+    let config = CNI_CONFIG.replace("old-pool", "default-ipv4-ippool");
+    let cluster = || {
+        let api = migration_cluster();
+        migration_workloads(&api);
+        api.insert(json!({
+            "apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "calico-config", "namespace": "kube-system"},
+            "data": {"cni_network_config": config, "typha_service_name": "none"},
+        }));
+        api.insert(json!({
+            "apiVersion": "apps/v1", "kind": "DaemonSet",
+            "metadata": {"name": "calico-node", "namespace": "kube-system"},
+            "spec": {"template": {"metadata": {"labels": {"k8s-app": "calico-node"}}, "spec": {}}},
+        }));
+        api
+    };
+    // Without --rewrite-annotations the CNI config stops the run before any write.
+    let api = cluster();
+    let plain: Vec<&str> = MIGRATE
+        .iter()
+        .copied()
+        .filter(|a| *a != "--rewrite-annotations")
+        .collect();
+    let out = run(&api, &plain);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert_holds(
+        &out.stdout,
+        &["ConfigMap/kube-system/calico-config (CNI config)"],
+    );
+    assert!(api.writes().is_empty(), "{:?}", api.writes());
+
+    let out = run(&api, MIGRATE);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_holds(
+        &out.stdout,
+        &[
+            "configmap/calico-config patched (data.cni_network_config ipam pool lists)",
+            "daemonset.apps/calico-node restarted",
+            "migration to new-pool complete",
+        ],
+    );
+    let rewritten = api
+        .get("v1", "configmaps", "kube-system", "calico-config")
+        .unwrap();
+    // Only the list changed: the placeholders and the other plugins are as they were.
+    assert_eq!(
+        rewritten["data"]["cni_network_config"],
+        CNI_CONFIG.replace("[\"old-pool\"]", "[\"new-pool\"]")
+    );
+    assert_eq!(rewritten["data"]["typha_service_name"], "none");
+    let node = api
+        .get("apps/v1", "daemonsets", "kube-system", "calico-node")
+        .unwrap();
+    assert!(
+        node["spec"]["template"]["metadata"]["annotations"]["kubectl.kubernetes.io/restartedAt"]
+            .is_string()
+    );
+
+    // Stopped before the old pool is disabled, then aborted: the config names it again.
+    let api = cluster();
+    api.fault(
+        "PATCH",
+        "/ippools/default-ipv4-ippool",
+        1,
+        Fault::Status {
+            code: 500,
+            reason: "InternalError",
+            message: "injected".to_owned(),
+        },
+    );
+    assert_eq!(run(&api, MIGRATE).code, 2);
+    let abort: Vec<&str> = MIGRATE
+        .iter()
+        .copied()
+        .filter(|a| *a != "--execute")
+        .chain(["--abort"])
+        .collect();
+    let out = run(&api, &abort);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let restored = api
+        .get("v1", "configmaps", "kube-system", "calico-config")
+        .unwrap();
+    assert_eq!(restored["data"]["cni_network_config"], config);
+}
+
+#[test]
+fn a_restart_is_waited_on_until_its_rollout_completes() {
+    let api = migration_cluster();
+    migration_workloads(&api);
+    // Five replicas wanted, two pods: the rollout never completes.
+    api.insert(json!({
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "web", "namespace": "shop"},
+        "spec": {"replicas": 5, "template": {"metadata": {"labels": {"app": "web"}}, "spec": {}}},
+    }));
+    let args: Vec<&str> = MIGRATE.iter().copied().chain(["--wait", "1s"]).collect();
+    let out = run(&api, &args);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert_holds(
+        &out.stderr,
+        &[
+            "stopped: the rollout of Deployment/web in shop did not complete within --wait (2 of 5 updated, 2 available); see `kubectl rollout status -n shop deployment.apps/web`",
+        ],
+    );
+    assert!(
+        api.get(CRD_V1, "ippools", "", "default-ipv4-ippool")
+            .is_some()
+    );
+}
+
+#[test]
+fn max_blocks_per_host_is_warned_about_and_the_simulator_holds_to_it() {
+    let api = migration_cluster();
+    migration_workloads(&api);
+    // node-1 holds its /26 of the old pool, and may hold no other block.
+    api.insert(json!({
+        "apiVersion": CRD_V1, "kind": "IPAMConfig",
+        "metadata": {"name": "default"}, "spec": {"maxBlocksPerHost": 1},
+    }));
+    let mut args: Vec<&str> = MIGRATE.to_vec();
+    args.extend(["--block-size", "30", "--wait", "1s"]);
+    let plan: Vec<&str> = args
+        .iter()
+        .copied()
+        .filter(|a| !matches!(*a, "--execute" | "--yes" | "--wait" | "1s"))
+        .collect();
+    let out = run(&api, &plan);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_holds(
+        &out.stdout,
+        &[
+            "! maxBlocksPerHost 1 (IPAMConfig maxBlocksPerHost) is too few on node-1 (4 pods need 1 of /30, beside the 1 it holds)",
+            "(IPP104 block-limit-per-node)",
+        ],
+    );
+    let out = run(&api, &args);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    // No block of the new pool for node-1: the restarted pods wait without an address.
+    assert_holds(
+        &out.stderr,
+        &["did not complete within --wait (0 of 2 updated, 0 available)"],
+    );
+    let pending = pods_in(&api)
+        .into_iter()
+        .filter(|(_, ip)| ip.is_empty())
+        .count();
+    assert_eq!(pending, 2, "{:?}", pods_in(&api));
+}

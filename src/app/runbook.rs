@@ -567,6 +567,9 @@ pub(super) fn execute_migrate(
             continue;
         }
         wait_moved(run, wave, old_net)?;
+        if wave.restart {
+            wait_rolled_out(run, wave)?;
+        }
         moved += wave.pods.len();
         writeln!(
             io.stdout,
@@ -890,6 +893,72 @@ fn wait_moved(
     }
 }
 
+/// What is left of a workload's rollout, as `kubectl rollout status` judges it from the status
+/// the controller writes: `None` once the new generation is observed and every replica (every
+/// scheduled DaemonSet pod) is updated and available.
+fn rollout_left(workload: &serde_json::Value) -> Option<String> {
+    let status = &workload["status"];
+    let count = |v: &serde_json::Value| v.as_i64().unwrap_or(0);
+    if let Some(generation) = workload["metadata"]["generation"].as_i64()
+        && count(&status["observedGeneration"]) < generation
+    {
+        return Some("the controller has not seen the restart yet".to_owned());
+    }
+    let (wanted, updated, available) = if workload["kind"] == "DaemonSet" {
+        (
+            count(&status["desiredNumberScheduled"]),
+            count(&status["updatedNumberScheduled"]),
+            count(&status["numberAvailable"]),
+        )
+    } else {
+        (
+            workload["spec"]["replicas"].as_i64().unwrap_or(1),
+            count(&status["updatedReplicas"]),
+            count(&status["availableReplicas"]),
+        )
+    };
+    let old = count(&status["replicas"]) - updated;
+    (updated < wanted || available < wanted || old > 0).then(|| {
+        format!(
+            "{updated} of {wanted} updated, {available} available{}",
+            if old > 0 {
+                format!(", {old} old still running")
+            } else {
+                String::new()
+            }
+        )
+    })
+}
+
+/// Waits until the restarted workload's rollout completes.
+fn wait_rolled_out(run: &Execution<'_>, wave: &runbook::Wave) -> Result<(), LiveError> {
+    let (kind, name) = wave.owner.split_once('/').unwrap_or(("Pod", &wave.owner));
+    let (target, _) = calico::parse_target(&kind.to_ascii_lowercase(), Some(name))?;
+    let deadline = std::time::Instant::now() + run.wait;
+    loop {
+        let workload = run
+            .connection
+            .get(&target.resource, Some(&wave.namespace), name)?;
+        let Some(left) = rollout_left(&workload) else {
+            return Ok(());
+        };
+        interrupt::check(&format!(
+            "the rollout of {} in {} completed",
+            wave.owner, wave.namespace
+        ))?;
+        if std::time::Instant::now() >= deadline {
+            return Err(LiveError::Refused(format!(
+                "stopped: the rollout of {} in {} did not complete within --wait ({left}); see `kubectl rollout status -n {} {}`, then run the command again to resume",
+                wave.owner,
+                wave.namespace,
+                wave.namespace,
+                target.kubectl_ref()
+            )));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+}
+
 /// Rewrites, in every namespace, pod and workload template, the pool-list entries that name the
 /// old pool (or its CIDR) to the new pool, keeping every other entry and annotation.
 fn rewrite_annotations(
@@ -905,11 +974,17 @@ fn rewrite_annotations(
     };
     for site in &inventory.annotation_sites {
         if site.place == Place::CniConfig {
-            if site.pool_entries().any(|(_, _, e)| names_old(&e.text)) {
-                return Err(LiveError::Refused(format!(
-                    "{} names {} in its CNI config: rewrite its cni_network_config by hand (and restart calico-node), then run again",
-                    site.object, request.from
-                )));
+            if site.pool_entries().any(|(_, _, e)| names_old(&e.text))
+                && let Some((_, Some(namespace), name)) = split_object_ref(&site.object)
+            {
+                rewrite_cni_config(
+                    io,
+                    run,
+                    request,
+                    (namespace, name),
+                    &|entry| names_old(entry).then(|| to.to_owned()),
+                    Some(to),
+                )?;
             }
             continue;
         }
@@ -964,6 +1039,99 @@ fn rewrite_annotations(
         }
     }
     Ok(())
+}
+
+/// The key under which the migration record lists a rewritten CNI network config.
+const CNI_CONFIG_KEY: &str = "data.cni_network_config";
+
+/// Renames the pool-list entries of a ConfigMap's CNI network config (guarded by its
+/// resourceVersion), then restarts calico-node: its install-cni container writes the config onto
+/// each node as it starts. `record_to` records the rewrite (a migration) for `--abort`.
+fn rewrite_cni_config(
+    io: &mut Io<'_>,
+    run: &Execution<'_>,
+    request: &MigrateRequest,
+    (namespace, name): (&str, &str),
+    rename: &dyn Fn(&str) -> Option<String>,
+    record_to: Option<&str>,
+) -> Result<(), LiveError> {
+    let object = format!("ConfigMap/{namespace}/{name}");
+    let rewritten = crate::live::apply::with_retries(&format!("configmap/{name}"), |_| {
+        let config = run
+            .connection
+            .get(&calico::CONFIGMAPS, Some(namespace), name)?;
+        let Some(text) = config["data"]["cni_network_config"].as_str() else {
+            return Ok(None);
+        };
+        let Some(renamed) = crate::manifest::cni_config::rename_pool_entries(text, rename) else {
+            return Ok(None);
+        };
+        if run.sends() {
+            if let Some(to) = record_to
+                && !run.server_dry_run()
+            {
+                record_rewrite(run, request, to, &object, CNI_CONFIG_KEY)?;
+            }
+            let patch = json!({
+                "metadata": {"resourceVersion": config["metadata"]["resourceVersion"]},
+                "data": {"cni_network_config": renamed},
+            });
+            run.connection.merge_patch(
+                &calico::CONFIGMAPS,
+                Some(namespace),
+                name,
+                &patch,
+                run.server_dry_run(),
+            )?;
+        }
+        Ok(Some(renamed))
+    })?;
+    let note = super::live::dry_run_note(run.mode);
+    if rewritten.is_none() {
+        writeln!(io.stdout, "configmap/{name} unchanged ({CNI_CONFIG_KEY})").map_err(io_error)?;
+        return Ok(());
+    }
+    writeln!(
+        io.stdout,
+        "configmap/{name} patched ({CNI_CONFIG_KEY} ipam pool lists){note}"
+    )
+    .map_err(io_error)?;
+    interrupt::check("restarting calico-node")?;
+    let (target, _) = calico::parse_target("ds", Some("calico-node"))?;
+    match run
+        .connection
+        .get(&target.resource, Some(namespace), "calico-node")
+    {
+        Ok(_) => {}
+        Err(LiveError::NotFound { .. }) => {
+            writeln!(
+                io.stdout,
+                "no daemonset {namespace}/calico-node: restart the pods that install the CNI config so that each node's copy is rewritten"
+            )
+            .map_err(io_error)?;
+            return Ok(());
+        }
+        Err(error) => return Err(error),
+    }
+    if run.mode == DryRun::None {
+        super::live::confirm(
+            io,
+            "This restarts daemonset calico-node, one node at a time, so that each node's CNI config is rewritten.",
+            run.yes,
+        )?;
+    }
+    let patch = json!({"spec": {"template": {"metadata": {"annotations": {
+        "kubectl.kubernetes.io/restartedAt": now_rfc3339()}}}}});
+    if run.sends() {
+        run.connection.merge_patch(
+            &target.resource,
+            Some(namespace),
+            "calico-node",
+            &patch,
+            run.server_dry_run(),
+        )?;
+    }
+    writeln!(io.stdout, "daemonset.apps/calico-node restarted{note}").map_err(io_error)
 }
 
 /// Where a migration records the annotations it rewrote, so that `--abort` can restore them:
@@ -1085,6 +1253,20 @@ pub(super) fn abort_migrate(
         let Some((kind, namespace, name)) = split_object_ref(object) else {
             continue;
         };
+        if key == CNI_CONFIG_KEY {
+            if let Some(namespace) = namespace {
+                let from = request.from.clone();
+                rewrite_cni_config(
+                    io,
+                    run,
+                    request,
+                    (namespace, name),
+                    &|entry| (entry == to.as_str()).then(|| from.clone()),
+                    None,
+                )?;
+            }
+            continue;
+        }
         let (target, _) = calico::parse_target(&kind.to_ascii_lowercase(), Some(name))?;
         let current = match connection.get(&target.resource, namespace, name) {
             Ok(current) => current,
@@ -1564,6 +1746,31 @@ pub(super) fn abort_resize(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rollout_is_complete_once_every_replica_is_updated_and_available() {
+        let deployment = |generation: i64, status: serde_json::Value| {
+            json!({"kind": "Deployment", "metadata": {"generation": generation},
+                   "spec": {"replicas": 2}, "status": status})
+        };
+        let done = json!({"observedGeneration": 3, "replicas": 2, "updatedReplicas": 2, "availableReplicas": 2});
+        assert_eq!(rollout_left(&deployment(3, done.clone())), None);
+        assert_eq!(
+            rollout_left(&deployment(4, done)).as_deref(),
+            Some("the controller has not seen the restart yet")
+        );
+        let surging = json!({"observedGeneration": 4, "replicas": 3, "updatedReplicas": 2, "availableReplicas": 2});
+        assert_eq!(
+            rollout_left(&deployment(4, surging)).as_deref(),
+            Some("2 of 2 updated, 2 available, 1 old still running")
+        );
+        let daemonset = json!({"kind": "DaemonSet", "status": {"desiredNumberScheduled": 3,
+            "updatedNumberScheduled": 3, "numberAvailable": 2}});
+        assert_eq!(
+            rollout_left(&daemonset).as_deref(),
+            Some("3 of 3 updated, 2 available")
+        );
+    }
 
     #[test]
     fn restart_stamps_are_rfc3339_utc_with_nanoseconds() {

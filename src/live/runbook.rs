@@ -513,11 +513,16 @@ pub fn plan_migrate(inventory: &Inventory, request: &MigrateRequest) -> Result<P
         });
     }
     if !naming.is_empty() && request.rewrite_annotations {
+        let cni_config = naming.iter().any(|n| n.ends_with("(CNI config)"));
         steps.push(Step {
             title: format!("Rewrite the annotations that name {}", request.from),
             changes: format!("{} → {to_name} in {}", request.from, naming.join(", ")),
             verify: format!("no annotation names {}", request.from),
-            affects: "workload pod templates roll out their pods".to_owned(),
+            affects: if cni_config {
+                "workload pod templates roll out their pods; calico-node restarts on every node, to write the CNI config again".to_owned()
+            } else {
+                "workload pod templates roll out their pods".to_owned()
+            },
         });
     }
     steps.push(Step {

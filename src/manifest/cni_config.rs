@@ -99,6 +99,36 @@ pub fn read(reader: &Reader<'_>, object: NodeRef<'_>, inventory: &mut Inventory)
     });
 }
 
+/// The CNI network config `text` with each entry of its `ipv4_pools`/`ipv6_pools` lists that
+/// `rename` maps given its new name (an entry already in the list is not repeated); every other
+/// byte as it was. `None` when no entry changes.
+pub fn rename_pool_entries(text: &str, rename: impl Fn(&str) -> Option<String>) -> Option<String> {
+    let mut out = text.to_owned();
+    let mut changed = false;
+    for field in ["ipv4_pools", "ipv6_pools"] {
+        let Some((_, list_range)) = find_list(&out, field) else {
+            continue;
+        };
+        let Ok(items) = parse_string_list(&out[list_range.clone()]) else {
+            continue;
+        };
+        if !items.iter().any(|item| rename(&item.text).is_some()) {
+            continue;
+        }
+        let mut names: Vec<String> = Vec::new();
+        for item in &items {
+            let name = rename(&item.text).unwrap_or_else(|| item.text.clone());
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        let list = serde_json::to_string(&names).unwrap_or_default();
+        out.replace_range(list_range, &list.replace("\",\"", "\", \""));
+        changed = true;
+    }
+    changed.then_some(out)
+}
+
 /// calico-node fills `__CNI_MTU__` and the like in before it writes the file; unquoted ones
 /// are not JSON until then. Each is replaced by a number of the same length, so offsets stay.
 fn with_placeholders_filled(text: &str) -> String {
@@ -170,6 +200,21 @@ mod tests {
             "{filled}"
         );
         assert!(filled.contains("\"a__b\""));
+    }
+
+    #[test]
+    fn renaming_pool_entries_changes_only_the_lists() {
+        let text = "{\n  \"mtu\": __CNI_MTU__,\n  \"ipam\": {\"type\": \"calico-ipam\", \"ipv4_pools\": [\"old\", \"10.1.0.0/16\", \"new\"]}\n}";
+        let renamed = rename_pool_entries(text, |entry| {
+            matches!(entry, "old" | "10.1.0.0/16").then(|| "new".to_owned())
+        });
+        assert_eq!(
+            renamed.as_deref(),
+            Some(
+                "{\n  \"mtu\": __CNI_MTU__,\n  \"ipam\": {\"type\": \"calico-ipam\", \"ipv4_pools\": [\"new\"]}\n}"
+            )
+        );
+        assert_eq!(rename_pool_entries(text, |_| None), None);
     }
 
     #[test]

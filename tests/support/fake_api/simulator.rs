@@ -54,7 +54,8 @@ pub(super) fn after_write(
                 return;
             };
             if before.is_some_and(|b| b["spec"]["template"] != after["spec"]["template"]) {
-                replace_pods(state, &after, namespace, name);
+                let running = replace_pods(state, &after, namespace, name);
+                rolled_out(state, plural, namespace, name, running);
             }
         }
         "pods" => {
@@ -172,7 +173,32 @@ fn owned_by(pod: &Value, kind: &str, name: &str) -> bool {
         })
 }
 
-fn replace_pods(state: &mut State, workload: &Value, namespace: &str, name: &str) {
+/// The workload's status once its controller has replaced the pods: a new generation observed,
+/// `running` pods updated and available (what `kubectl rollout status` waits for).
+fn rolled_out(state: &mut State, plural: &str, namespace: &str, name: &str, running: usize) {
+    let key = (
+        "apps/v1".to_owned(),
+        plural.to_owned(),
+        namespace.to_owned(),
+        name.to_owned(),
+    );
+    let Some(workload) = state.objects.get_mut(&key) else {
+        return;
+    };
+    let generation = workload["metadata"]["generation"].as_i64().unwrap_or(1) + 1;
+    workload["metadata"]["generation"] = json!(generation);
+    workload["status"] = if plural == "daemonsets" {
+        json!({"observedGeneration": generation, "desiredNumberScheduled": running,
+               "updatedNumberScheduled": running, "numberAvailable": running})
+    } else {
+        json!({"observedGeneration": generation, "replicas": running, "updatedReplicas": running,
+               "readyReplicas": running, "availableReplicas": running})
+    };
+}
+
+/// Replaces the workload's pods; returns how many of the new ones got an address and run.
+fn replace_pods(state: &mut State, workload: &Value, namespace: &str, name: &str) -> usize {
+    let mut running = 0;
     let kind = workload["kind"].as_str().unwrap_or_default().to_owned();
     let pods: Vec<Value> = of_type(state, "v1", "pods")
         .into_iter()
@@ -218,6 +244,7 @@ fn replace_pods(state: &mut State, workload: &Value, namespace: &str, name: &str
         });
         if let Some(ip) = allocate(state, &pod, namespace, &node) {
             pod["status"] = json!({"phase": "Running", "podIP": ip, "podIPs": [{"ip": ip}]});
+            running += 1;
         }
         state.objects.insert(
             (
@@ -229,6 +256,7 @@ fn replace_pods(state: &mut State, workload: &Value, namespace: &str, name: &str
             pod,
         );
     }
+    running
 }
 
 fn enabled(pool: &Value) -> bool {
@@ -351,6 +379,15 @@ fn allocate(state: &mut State, pod: &Value, namespace: &str, node: &str) -> Opti
         });
         let mut block = match affine {
             Some(block) => block.clone(),
+            // A node claims no more blocks than IPAMConfig maxBlocksPerHost (0: Calico's 20).
+            None if blocks
+                .iter()
+                .filter(|b| b["spec"]["affinity"] == format!("host:{node}"))
+                .count()
+                >= max_blocks_per_host(state) =>
+            {
+                continue;
+            }
             None => {
                 let slots = 1u64 << (size - pool_net.1);
                 let taken: Vec<(u32, u8)> = blocks
@@ -392,6 +429,15 @@ fn allocate(state: &mut State, pod: &Value, namespace: &str, node: &str) -> Opti
         return Some(std::net::Ipv4Addr::from(base + ordinal as u32).to_string());
     }
     None
+}
+
+fn max_blocks_per_host(state: &State) -> usize {
+    of_type(state, CRD, "ipamconfigs")
+        .into_iter()
+        .find(|c| c["metadata"]["name"] == "default")
+        .and_then(|c| c["spec"]["maxBlocksPerHost"].as_u64())
+        .filter(|&m| m > 0)
+        .map_or(20, |m| m as usize)
 }
 
 /// Frees the pod's addresses in their blocks.
