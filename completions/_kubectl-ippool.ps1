@@ -44,9 +44,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-ippool' -ScriptBlock {
             break
         }
         'kubectl-ippool;lint' {
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format [default: human; github when GITHUB_ACTIONS=true]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format [default: human; github when GITHUB_ACTIONS=true]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: human; github when GITHUB_ACTIONS=true]')
             [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 1 when a diagnostic of this severity or higher is reported')
             [CompletionResult]::new('--select', '--select', [CompletionResultType]::ParameterName, 'Only run these rules (code or name; repeatable or comma-separated)')
             [CompletionResult]::new('--ignore', '--ignore', [CompletionResultType]::ParameterName, 'Skip these rules (code or name; repeatable or comma-separated)')
@@ -67,6 +67,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-ippool' -ScriptBlock {
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'The kubeconfig user to use [default: the context''s]')
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'How long to wait for each request (e.g. 5s, 2m, 1h30m; 0 waits as long as it takes)')
             [CompletionResult]::new('--no-skip', '--no-skip', [CompletionResultType]::ParameterName, 'Parse every document fully, also those no rule reads (reports their syntax errors too; slower on large trees)')
+            [CompletionResult]::new('--tracked-only', '--tracked-only', [CompletionResultType]::ParameterName, 'In a git work tree, read below directories only the files git tracks or has staged (as the whole-tree pre-commit hook does); files named on the command line are read anyway')
+            [CompletionResult]::new('--fail-if-no-files', '--fail-if-no-files', [CompletionResultType]::ParameterName, 'Exit 2 when no file is linted (an empty tree, an --include that matches nothing), which otherwise is only a warning')
             [CompletionResult]::new('--cluster', '--cluster', [CompletionResultType]::ParameterName, 'Also read the live cluster: lint its pools, IPAM blocks, nodes, namespaces, pods and workloads, and check the manifests (PATHs) against it')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')

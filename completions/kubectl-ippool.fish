@@ -42,7 +42,7 @@ complete -c kubectl-ippool -n "__fish_kubectl_ippool_needs_command" -f -a "migra
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_needs_command" -f -a "resize" -d 'Plan Calico\'s block-size change: a pool re-created with another blockSize, its pods moved out through a temporary pool and back'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_needs_command" -f -a "completion" -d 'Print a shell completion script (bash, zsh, fish or powershell)'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -s o -l output -l format -d 'Output format' -r -f -a "human\t''
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -s o -l output -l format -d 'Output format [default: human; github when GITHUB_ACTIONS=true]' -r -f -a "human\t''
 json\t''
 sarif\t''
 github\t''
@@ -72,6 +72,8 @@ complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -l c
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -l user -d 'The kubeconfig user to use [default: the context\'s]' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -l request-timeout -d 'How long to wait for each request (e.g. 5s, 2m, 1h30m; 0 waits as long as it takes)' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -l no-skip -d 'Parse every document fully, also those no rule reads (reports their syntax errors too; slower on large trees)'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -l tracked-only -d 'In a git work tree, read below directories only the files git tracks or has staged (as the whole-tree pre-commit hook does); files named on the command line are read anyway'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -l fail-if-no-files -d 'Exit 2 when no file is linted (an empty tree, an --include that matches nothing), which otherwise is only a warning'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -l cluster -d 'Also read the live cluster: lint its pools, IPAM blocks, nodes, namespaces, pods and workloads, and check the manifests (PATHs) against it'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -s h -l help -d 'Print help'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand rules" -s o -l output -l format -d 'Output format' -r -f -a "human\t''

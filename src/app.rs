@@ -206,14 +206,23 @@ fn lint_command(args: crate::cli::LintArgs, io: &mut Io<'_>) -> Result<i32, Fail
                 },
             )
         }
-        OutputFormat::Github => {
-            report::github::render(io.stdout, &outcome.findings, &outcome.sources)
-        }
+        OutputFormat::Github => report::github::render(
+            io.stdout,
+            &outcome.findings,
+            &outcome.sources,
+            &report::github::Paths {
+                cwd: std::env::current_dir().ok(),
+                workspace: std::env::var_os("GITHUB_WORKSPACE")
+                    .filter(|w| !w.is_empty())
+                    .map(Into::into),
+            },
+        ),
         OutputFormat::Junit => report::junit::render(
             io.stdout,
             &outcome.findings,
             &outcome.sources,
             &outcome.problems,
+            settings.fail_on,
         ),
     }
     .and_then(|()| io.stdout.flush());
@@ -235,6 +244,39 @@ fn lint_command(args: crate::cli::LintArgs, io: &mut Io<'_>) -> Result<i32, Fail
             report::escape_controls(&problem.path, &[]),
             report::escape_controls(&problem.message, &[])
         );
+    }
+    for warning in &outcome.warnings {
+        let _ = writeln!(
+            io.stderr,
+            "kubectl-ippool: warning: {}",
+            report::escape_controls(warning, &[])
+        );
+    }
+    // A typo in a CI path or glob must not pass as a clean run.
+    if outcome.summary.files == 0 && outcome.summary.cluster_objects == 0 {
+        let _ = writeln!(
+            io.stderr,
+            "kubectl-ippool: {}: no file to lint in {} (files matching {}){}",
+            if settings.fail_if_no_files {
+                "error"
+            } else {
+                "warning"
+            },
+            report::escape_controls(&settings.paths.join(", "), &[]),
+            if settings.include.is_empty() {
+                crate::manifest::discover::DEFAULT_INCLUDE.join(", ")
+            } else {
+                settings.include.join(", ")
+            },
+            if settings.fail_if_no_files {
+                ""
+            } else {
+                "; --fail-if-no-files makes this an error"
+            }
+        );
+        if settings.fail_if_no_files {
+            code = EXIT_TROUBLE;
+        }
     }
     Ok(code)
 }
@@ -303,15 +345,40 @@ fn plan_command(args: &crate::cli::PlanArgs, io: &mut Io<'_>) -> Result<i32, Fai
         block_size: args.block_size,
     })
     .map_err(|e| Failure::Report(Box::new(e)))?;
+    let findings = plan_findings(&plan);
     match args.output {
-        ListFormat::Human => report::plan::render_human(io.stdout, &plan)?,
-        ListFormat::Json => report::plan::render_json(io.stdout, &plan)?,
+        ListFormat::Human => report::plan::render_human(io.stdout, &plan, &findings)?,
+        ListFormat::Json => report::plan::render_json(io.stdout, &plan, &findings)?,
     }
-    Ok(if plan.recommended.is_some() {
+    let error = findings
+        .iter()
+        .any(|f| f.severity == report::Severity::Error);
+    Ok(if plan.recommended.is_some() && !error {
         EXIT_OK
     } else {
         EXIT_FINDINGS
     })
+}
+
+/// What `lint` says about the pool the plan recommends (IPP110 for a reserved range, …): the
+/// same rules on an IPPool with the plan's CIDR and blockSize. The rules that need the cluster
+/// around the pool (nodes, other pools) are the plan's own arithmetic.
+fn plan_findings(plan: &crate::model::capacity::Plan) -> Vec<report::Finding> {
+    const CLUSTER_RULES: &[&str] = &["IPP103", "IPP104", "IPP105", "IPP106", "IPP107", "IPP111"];
+    let mut spec = serde_json::json!({"cidr": plan.cidr.to_string()});
+    if let Some(size) = plan.recommended {
+        spec["blockSize"] = serde_json::json!(size);
+    }
+    let pool = serde_json::json!({
+        "apiVersion": "projectcalico.org/v3", "kind": "IPPool",
+        "metadata": {"name": "planned"}, "spec": spec,
+    });
+    crate::live::plan::World::default()
+        .judge(None, &pool, &[])
+        .new
+        .into_iter()
+        .filter(|finding| !CLUSTER_RULES.contains(&finding.code))
+        .collect()
 }
 
 /// `completion SHELL`: the clap_complete script for the binary called directly. completions/

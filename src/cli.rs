@@ -187,9 +187,9 @@ pub struct LintArgs {
     #[arg(value_name = "PATH")]
     pub paths: Vec<String>,
 
-    /// Output format
-    #[arg(short = 'o', long = "output", visible_alias = "format", value_enum, default_value_t = OutputFormat::Human)]
-    pub output: OutputFormat,
+    /// Output format [default: human; github when GITHUB_ACTIONS=true]
+    #[arg(short = 'o', long = "output", visible_alias = "format", value_enum)]
+    pub output: Option<OutputFormat>,
 
     /// Exit 1 when a diagnostic of this severity or higher is reported
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
@@ -244,6 +244,16 @@ pub struct LintArgs {
     /// slower on large trees)
     #[arg(long)]
     pub no_skip: bool,
+
+    /// In a git work tree, read below directories only the files git tracks or has staged (as
+    /// the whole-tree pre-commit hook does); files named on the command line are read anyway
+    #[arg(long)]
+    pub tracked_only: bool,
+
+    /// Exit 2 when no file is linted (an empty tree, an --include that matches nothing), which
+    /// otherwise is only a warning
+    #[arg(long)]
+    pub fail_if_no_files: bool,
 
     /// When to use colors (NO_COLOR is honoured in auto)
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]

@@ -27,6 +27,9 @@ pub struct Outcome {
     pub problems: Vec<Problem>,
     /// What was passed over on purpose (special files in a tree): stderr, exit code unchanged.
     pub notes: Vec<Problem>,
+    /// What is probably a mistake in the command line (an `--exclude` that matched nothing):
+    /// stderr, exit code unchanged.
+    pub warnings: Vec<String>,
 }
 
 pub fn run(settings: &LintSettings, stdin: &mut dyn Read) -> Result<Outcome, DiscoverError> {
@@ -42,7 +45,8 @@ pub fn run_with_cluster(
     stdin: &mut dyn Read,
     live: Vec<serde_json::Value>,
 ) -> Result<Outcome, DiscoverError> {
-    let filter = Filter::new(&settings.include, &settings.exclude)?;
+    let mut filter = Filter::new(&settings.include, &settings.exclude)?;
+    filter.tracked_only = settings.tracked_only;
     let discover::Discovered {
         inputs,
         mut problems,
@@ -206,12 +210,18 @@ pub fn run_with_cluster(
     notes.extend(reload_sources(&findings, &inputs, &stamps, &mut sources));
     report::sort(&mut findings, &sources);
     summary.count(&findings);
+    let warnings = filter
+        .unmatched_excludes()
+        .into_iter()
+        .map(|pattern| format!("--exclude {pattern:?} matched nothing"))
+        .collect();
     Ok(Outcome {
         findings,
         sources,
         summary,
         problems,
         notes,
+        warnings,
     })
 }
 

@@ -56,6 +56,10 @@ pub enum ClusterSource {
 pub struct LintSettings {
     pub paths: Vec<String>,
     pub output: OutputFormat,
+    /// `--fail-if-no-files`: linting nothing is an error (exit 2), not a warning.
+    pub fail_if_no_files: bool,
+    /// `--tracked-only`: below directories, only the files git knows.
+    pub tracked_only: bool,
     /// The lowest severity that fails the run; `None` never fails.
     pub fail_on: Option<Severity>,
     /// Rules that run; empty `select` on the command line means all.
@@ -175,7 +179,14 @@ impl LintSettings {
             paths,
             cluster_source,
             exhaustion_threshold: args.exhaustion_threshold,
-            output: args.output,
+            // As yamllint does: inside GitHub Actions, annotations unless told otherwise.
+            output: args.output.unwrap_or_else(|| {
+                if std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true") {
+                    OutputFormat::Github
+                } else {
+                    OutputFormat::Human
+                }
+            }),
             fail_on,
             selected,
             include: args.include,
@@ -184,6 +195,8 @@ impl LintSettings {
             cluster,
             color: args.color,
             no_skip: args.no_skip,
+            fail_if_no_files: args.fail_if_no_files,
+            tracked_only: args.tracked_only,
             severity: config
                 .severity
                 .iter()

@@ -454,3 +454,165 @@ fn unknown_calico_versions_exit_2_naming_the_known_ones() {
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
 }
+
+#[test]
+fn the_human_header_names_the_findings_place_even_when_a_related_span_comes_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pool.yaml");
+    fs::write(
+        &path,
+        "apiVersion: projectcalico.org/v3\nkind: IPPool\nmetadata:\n  name: p\nspec:\n  cidr: 10.1.0.0/16\n  ipipMode: Always\n  vxlanMode: Always\n",
+    )
+    .unwrap();
+    let output = bin().arg("lint").arg(&path).output().unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let json = bin()
+        .arg("lint")
+        .arg(&path)
+        .args(["-o", "json"])
+        .output()
+        .unwrap();
+    let diagnostic = &json_of(&json.stdout)["diagnostics"][0];
+    assert_eq!(diagnostic["code"], "IPP008");
+    let header = format!(
+        "{}:{}:{}]",
+        path.display(),
+        diagnostic["location"]["line"],
+        diagnostic["location"]["column"]
+    );
+    assert!(stdout.contains(&header), "{header} not in:\n{stdout}");
+    assert!(stdout.contains("pool.yaml:8:14]"), "{stdout}");
+}
+
+fn lint_json(args: &[&str], cwd: &std::path::Path) -> (i32, Value, String) {
+    let output = bin()
+        .current_dir(cwd)
+        .arg("lint")
+        .args(args)
+        .args(["-o", "json"])
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap(),
+        json_of(&output.stdout),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn a_file_reached_twice_is_linted_once() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("deploy/sub")).unwrap();
+    fs::write(dir.path().join("deploy/pool.yaml"), HOST_BITS_POOL).unwrap();
+    fs::write(dir.path().join("deploy/sub/other.yaml"), VALID_POOL).unwrap();
+    std::os::unix::fs::symlink("../pool.yaml", dir.path().join("deploy/sub/link.yaml")).unwrap();
+    let (_, once, _) = lint_json(&["deploy/pool.yaml"], dir.path());
+    assert_eq!(once["summary"]["files"], 1);
+    for args in [
+        &["deploy", "./deploy/"][..],
+        &["deploy", "deploy/sub", "deploy/pool.yaml"][..],
+        &["deploy"][..],
+    ] {
+        let (code, report, _) = lint_json(args, dir.path());
+        assert_eq!(code, 1, "{args:?}");
+        assert_eq!(report["summary"]["files"], 2, "{args:?}: {report:#}");
+        let host_bits = report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "IPP002")
+            .count();
+        assert_eq!(host_bits, 1, "{args:?}: {report:#}");
+    }
+}
+
+#[test]
+fn linting_nothing_warns_and_can_be_made_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("empty")).unwrap();
+    let (code, report, stderr) = lint_json(&["empty"], dir.path());
+    assert_eq!(code, 0);
+    assert_eq!(report["summary"]["files"], 0);
+    assert!(
+        stderr.contains("kubectl-ippool: warning: no file to lint in empty (files matching *.yaml, *.yml, *.json); --fail-if-no-files makes this an error"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = lint_json(&["empty", "--fail-if-no-files"], dir.path());
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("kubectl-ippool: error: no file to lint"),
+        "{stderr}"
+    );
+    // An include glob that matches nothing is the same mistake.
+    fs::write(dir.path().join("empty/pool.yaml"), VALID_POOL).unwrap();
+    let (_, _, stderr) = lint_json(&["empty", "--include", "*.yml"], dir.path());
+    assert!(
+        stderr.contains("no file to lint in empty (files matching *.yml)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn extensions_match_whatever_their_case() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("POOL.YAML"), HOST_BITS_POOL).unwrap();
+    fs::write(dir.path().join("other.Yml"), VALID_POOL).unwrap();
+    let (code, report, _) = lint_json(&["."], dir.path());
+    assert_eq!(code, 1);
+    assert_eq!(report["summary"]["files"], 2, "{report:#}");
+}
+
+#[test]
+fn a_bare_exclude_name_matches_at_any_depth_and_one_that_matches_nothing_is_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("charts/a/vendor")).unwrap();
+    fs::create_dir_all(dir.path().join("vendor")).unwrap();
+    fs::write(dir.path().join("charts/a/vendor/bad.yaml"), HOST_BITS_POOL).unwrap();
+    fs::write(dir.path().join("vendor/bad.yaml"), HOST_BITS_POOL).unwrap();
+    fs::write(dir.path().join("charts/a/pool.yaml"), VALID_POOL).unwrap();
+    let (code, report, stderr) = lint_json(&[".", "--exclude", "vendor"], dir.path());
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["summary"]["files"], 1);
+    assert!(!stderr.contains("matched nothing"), "{stderr}");
+    // With a slash, the pattern is anchored at the PATH argument, as in .gitignore.
+    let (code, report, _) = lint_json(&[".", "--exclude", "charts/*/vendor"], dir.path());
+    assert_eq!(code, 1);
+    assert_eq!(report["summary"]["files"], 2);
+    let (_, _, stderr) = lint_json(&[".", "--exclude", "vendr"], dir.path());
+    assert!(
+        stderr.contains("kubectl-ippool: warning: --exclude \"vendr\" matched nothing"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn tracked_only_reads_what_git_knows_and_says_when_there_is_no_work_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("tracked.yaml"), VALID_POOL).unwrap();
+    fs::write(dir.path().join("stray.yaml"), HOST_BITS_POOL).unwrap();
+    let (code, report, stderr) = lint_json(&[".", "--tracked-only"], dir.path());
+    assert_eq!(code, 1, "not a work tree: everything is read");
+    assert_eq!(report["summary"]["files"], 2);
+    assert!(
+        stderr.contains("--tracked-only: not inside a git work tree; every file below it is read"),
+        "{stderr}"
+    );
+    let git = |args: &[&str]| {
+        assert!(
+            std::process::Command::new("git")
+                .current_dir(dir.path())
+                .args(args)
+                .status()
+                .unwrap()
+                .success()
+        );
+    };
+    git(&["init", "-q"]);
+    git(&["add", "tracked.yaml"]);
+    let (code, report, _) = lint_json(&[".", "--tracked-only"], dir.path());
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["summary"]["files"], 1);
+    // Named on the command line, a file is read anyway.
+    let (code, _, _) = lint_json(&["stray.yaml", "--tracked-only"], dir.path());
+    assert_eq!(code, 1);
+}

@@ -199,7 +199,11 @@ fn shim_lists_rule_codes_for_select() {
 #[test]
 fn shim_completes_flags_and_leaves_paths_to_the_shell() {
     let flags = shim(&["lint", "--fail"]);
-    assert_eq!(candidates(&flags), ["--fail-on"], "{flags}");
+    assert_eq!(
+        candidates(&flags),
+        ["--fail-on", "--fail-if-no-files"],
+        "{flags}"
+    );
     let path = shim(&["lint", "testdata/"]);
     assert_eq!(path, ":0\n", "ShellCompDirectiveDefault: file names");
 }
@@ -515,11 +519,16 @@ fn pre_commit_hooks_run_the_lint_subcommand() {
     for hook in &hooks {
         assert_eq!(str_at(*hook, &["language"]), Some("rust"));
         let entry = str_at(*hook, &["entry"]).unwrap();
-        assert_eq!(
-            entry, "kubectl-ippool lint",
-            "the binary cargo installs, then `lint`"
+        assert!(
+            entry.starts_with("kubectl-ippool lint"),
+            "the binary cargo installs, then `lint`: {entry}"
         );
     }
+    assert_eq!(
+        str_at(hooks[0], &["entry"]),
+        Some("kubectl-ippool lint --tracked-only"),
+        "the whole tree is what git tracks"
+    );
     assert_eq!(str_at(hooks[0], &["pass_filenames"]), Some("false"));
     assert_eq!(str_at(hooks[1], &["pass_filenames"]), Some("true"));
 
@@ -541,4 +550,131 @@ fn pre_commit_hooks_run_the_lint_subcommand() {
             "{id} missing from README"
         );
     }
+}
+
+/// pre-commit as `.ci/run` finds (or installs) it.
+fn pre_commit() -> Option<Vec<String>> {
+    let candidates: [&[&str]; 3] = [
+        &["pre-commit"],
+        &["target/pre-commit-venv/bin/pre-commit"],
+        &["python3", "-m", "pre_commit"],
+    ];
+    candidates.into_iter().find_map(|words| {
+        let ok = std::process::Command::new(words[0])
+            .args(&words[1..])
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        ok.then(|| {
+            words
+                .iter()
+                .map(|w| {
+                    if w.starts_with("target/") {
+                        std::fs::canonicalize(w).unwrap().display().to_string()
+                    } else {
+                        (*w).to_owned()
+                    }
+                })
+                .collect()
+        })
+    })
+}
+
+#[test]
+fn the_whole_tree_hook_under_real_pre_commit_lints_what_git_tracks() {
+    let Some(pre_commit) = pre_commit() else {
+        eprintln!("skipped: pre-commit is not installed (.ci/run installs it)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    let bin = dir.path().join("bin");
+    std::fs::create_dir_all(repo.join("deploy")).unwrap();
+    std::fs::create_dir_all(repo.join("scratch")).unwrap();
+    std::fs::create_dir_all(&bin).unwrap();
+    std::os::unix::fs::symlink(
+        env!("CARGO_BIN_EXE_kubectl-ippool"),
+        bin.join("kubectl-ippool"),
+    )
+    .unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .current_dir(&repo)
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    // The hook as this repository declares it, run from the built binary instead of built by
+    // pre-commit (language: system).
+    let manifest = std::fs::read_to_string(".pre-commit-hooks.yaml").unwrap();
+    let parsed = yaml::parse(&manifest, &yaml::Limits::default());
+    let hook = parsed.documents[0].root().unwrap().items().next().unwrap();
+    let config = format!(
+        "repos:\n- repo: local\n  hooks:\n  - id: {}\n    name: {}\n    entry: {}\n    language: system\n    pass_filenames: {}\n    files: '{}'\n",
+        str_at(hook, &["id"]).unwrap(),
+        str_at(hook, &["name"]).unwrap(),
+        str_at(hook, &["entry"]).unwrap(),
+        str_at(hook, &["pass_filenames"]).unwrap(),
+        str_at(hook, &["files"]).unwrap(),
+    );
+    std::fs::write(repo.join(".pre-commit-config.yaml"), config).unwrap();
+    let pool = |cidr: &str| {
+        format!(
+            "apiVersion: projectcalico.org/v3\nkind: IPPool\nmetadata:\n  name: p\nspec:\n  cidr: {cidr}\n"
+        )
+    };
+    std::fs::write(repo.join("deploy/pool.yaml"), pool("10.0.0.0/16")).unwrap();
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "init"]);
+    // A stray manifest with host bits set, never added.
+    std::fs::write(repo.join("scratch/wip-pool.yaml"), pool("10.9.1.0/16")).unwrap();
+    std::fs::write(
+        repo.join("deploy/pool.yaml"),
+        format!("# reviewed\n{}", pool("10.0.0.0/16")),
+    )
+    .unwrap();
+    git(&["add", "deploy/pool.yaml"]);
+    let hook_run = || {
+        std::process::Command::new(&pre_commit[0])
+            .args(&pre_commit[1..])
+            .args(["run", "ippool-lint"])
+            .current_dir(&repo)
+            .env("PATH", &path)
+            .env("PRE_COMMIT_HOME", dir.path().join("cache"))
+            .env_remove("NO_COLOR")
+            .output()
+            .unwrap()
+    };
+    let passed = hook_run();
+    assert!(
+        passed.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&passed.stdout),
+        String::from_utf8_lossy(&passed.stderr)
+    );
+    git(&["add", "scratch/wip-pool.yaml"]);
+    git(&["commit", "-q", "--no-verify", "-m", "wip"]);
+    std::fs::write(
+        repo.join("deploy/pool.yaml"),
+        format!("# reviewed twice\n{}", pool("10.0.0.0/16")),
+    )
+    .unwrap();
+    git(&["add", "deploy/pool.yaml"]);
+    let failed = hook_run();
+    let stdout = String::from_utf8_lossy(&failed.stdout);
+    assert!(!failed.status.success(), "{stdout}");
+    assert!(stdout.contains("IPP002"), "{stdout}");
+    assert!(stdout.contains("scratch/wip-pool.yaml"), "{stdout}");
 }

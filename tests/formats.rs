@@ -356,10 +356,17 @@ fn github_escapes_data_and_properties_end_to_end() {
     }
 }
 
+/// Errors, warnings and infos.
+const JUNIT_TREES: &[&str] = &[
+    "testdata/demo",
+    "testdata/rules/pool-outside-cluster-cidr",
+    "testdata/rules/ambiguous-default-pools",
+];
+
 #[test]
 fn junit_has_one_testcase_per_linted_file_and_one_failure_per_diagnostic() {
-    let report = json(&["testdata/demo"]);
-    let (code, stdout) = lint(&["testdata/demo"], "junit", None);
+    let report = json(JUNIT_TREES);
+    let (code, stdout) = lint(JUNIT_TREES, "junit", None);
     assert_eq!(code, 1);
     let document = roxmltree::Document::parse(&stdout).expect("well-formed XML");
     let root = document.root_element();
@@ -380,16 +387,37 @@ fn junit_has_one_testcase_per_linted_file_and_one_failure_per_diagnostic() {
     assert_eq!(cases.len(), files);
     assert_eq!(suite.attribute("tests"), Some(files.to_string().as_str()));
 
+    // Failures are the diagnostics at or above --fail-on (error by default): a warning fails no
+    // test in a job that passes. The others are the testcase's system-out.
     let mut expected: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
+    let mut noted: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for diagnostic in report["diagnostics"].as_array().unwrap() {
-        expected
-            .entry(diagnostic["location"]["path"].as_str().unwrap())
-            .or_default()
-            .push((
+        let path = diagnostic["location"]["path"].as_str().unwrap();
+        if diagnostic["severity"] == "error" {
+            expected.entry(path).or_default().push((
                 diagnostic["code"].as_str().unwrap(),
                 diagnostic["message"].as_str().unwrap(),
             ));
+        } else {
+            noted
+                .entry(path)
+                .or_default()
+                .push(diagnostic["code"].as_str().unwrap());
+        }
     }
+    assert!(!noted.is_empty(), "the demo has warnings or infos");
+    for case in &cases {
+        let name = case.attribute("name").unwrap();
+        let out: String = case
+            .children()
+            .filter(|n| n.has_tag_name("system-out"))
+            .filter_map(|n| n.text())
+            .collect();
+        for code in noted.remove(name).unwrap_or_default() {
+            assert!(out.contains(code), "{name}: {code} not in {out:?}");
+        }
+    }
+    assert!(noted.is_empty(), "{noted:?}");
     let mut failing = 0;
     for case in &cases {
         assert_eq!(case.attribute("classname"), Some("kubectl-ippool"));
@@ -423,6 +451,42 @@ fn junit_has_one_testcase_per_linted_file_and_one_failure_per_diagnostic() {
         root.attribute("failures"),
         Some(failing.to_string().as_str())
     );
+}
+
+fn of_severity(report: &Value, severity: &str) -> usize {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == severity)
+        .count()
+}
+
+#[test]
+fn junit_failures_follow_fail_on() {
+    let count = |fail_on: &str| {
+        let args: Vec<&str> = JUNIT_TREES
+            .iter()
+            .copied()
+            .chain(["--fail-on", fail_on])
+            .collect();
+        let (_, stdout) = lint(&args, "junit", None);
+        stdout.matches("<failure ").count()
+    };
+    let report = json(JUNIT_TREES);
+    assert!(of_severity(&report, "warning") > 0 && of_severity(&report, "info") > 0);
+    let of = |severities: &[&str]| {
+        report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| severities.contains(&d["severity"].as_str().unwrap()))
+            .count()
+    };
+    assert_eq!(count("error"), of(&["error"]));
+    assert_eq!(count("warning"), of(&["error", "warning"]));
+    assert_eq!(count("info"), of(&["error", "warning", "info"]));
+    assert_eq!(count("never"), 0);
 }
 
 #[test]
@@ -514,4 +578,40 @@ fn a_closed_stdout_stays_quiet_in_every_format() {
         assert!(stderr.is_empty(), "{format}: {stderr}");
         assert_eq!(status.code(), Some(1), "{format}");
     }
+}
+
+#[test]
+fn inside_github_actions_lint_annotates_by_default_at_paths_from_the_repository_root() {
+    let repo = tempfile::tempdir().unwrap();
+    let deploy = repo.path().join("deploy");
+    let tools = repo.path().join("tools");
+    fs::create_dir_all(&deploy).unwrap();
+    fs::create_dir_all(&tools).unwrap();
+    // A list where a number belongs: the value's range spans two lines.
+    fs::write(
+        deploy.join("pool.yaml"),
+        "apiVersion: projectcalico.org/v3\nkind: IPPool\nmetadata:\n  name: p\nspec:\n  cidr: 10.0.0.0/16\n  blockSize:\n    - 26\n    - 27\n",
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        let output = bin()
+            .current_dir(&tools)
+            .env("GITHUB_ACTIONS", "true")
+            .env("GITHUB_WORKSPACE", repo.path())
+            .arg("lint")
+            .arg("../deploy")
+            .args(extra)
+            .output()
+            .unwrap();
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let annotations = run(&[]);
+    let lines: Vec<&str> = annotations.lines().collect();
+    assert_eq!(lines.len(), 1, "{annotations}");
+    assert!(
+        lines[0].starts_with("::error file=deploy/pool.yaml,line=8,endLine=9,title=IPP017"),
+        "{annotations}"
+    );
+    // A flag still wins.
+    assert!(run(&["-o", "human"]).contains("IPP017 wrong-field-type"));
 }

@@ -68,7 +68,7 @@ fn issue_example_table_and_recommendation() {
             "BLOCKS",
             "ADDRS/BLOCK",
             "BLOCKS/NODE",
-            "FITS",
+            "FITS/NODE",
             "NEEDED",
             "HEADROOM"
         ]
@@ -377,4 +377,49 @@ fn help_documents_exit_codes() {
         .stdout(predicate::str::contains(
             "largest block that keeps at least 25%",
         ));
+}
+
+#[test]
+fn plan_says_what_lint_says_of_the_pool_it_recommends() {
+    for (cidr, range) in [
+        ("127.0.0.0/16", "loopback range 127.0.0.0/8"),
+        ("224.1.0.0/16", "multicast range 224.0.0.0/4"),
+        ("240.0.0.0/12", "reserved range 240.0.0.0/4"),
+        ("ff00::/112", "multicast range ff00::/8"),
+    ] {
+        let stdout = stdout_of(&["--cidr", cidr, "--nodes", "3"], 0);
+        assert!(
+            stdout.contains(&format!(
+                "Warning: IPP110 pool-overlaps-reserved-range: IPPool planned ({cidr}) overlaps the {range}"
+            )),
+            "{stdout}"
+        );
+        let report = json_of(&["--cidr", cidr, "--nodes", "3"], 0);
+        assert_eq!(report["findings"][0]["code"], "IPP110", "{report:#}");
+
+        // lint gives the same finding for the same pool.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("planned.yaml");
+        std::fs::write(
+            &path,
+            format!(
+                "apiVersion: projectcalico.org/v3\nkind: IPPool\nmetadata:\n  name: planned\nspec:\n  cidr: {cidr}\n  blockSize: {}\n",
+                report["recommended"]
+            ),
+        )
+        .unwrap();
+        let linted = Command::cargo_bin("kubectl-ippool")
+            .unwrap()
+            .args(["lint", "-o", "json"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let linted: Value = serde_json::from_slice(&linted.stdout).unwrap();
+        assert_eq!(
+            linted["diagnostics"][0]["message"], report["findings"][0]["message"],
+            "{linted:#}"
+        );
+    }
+    let clean = json_of(&["--cidr", "10.244.0.0/16", "--nodes", "3"], 0);
+    assert_eq!(clean["findings"], serde_json::json!([]));
 }

@@ -357,7 +357,10 @@ mod tests {
         assert!(names.contains(&"--select") && names.contains(&"--format"));
         assert!(!names.contains(&"-o"), "`--` lists long flags only");
         assert!(values(&run(&["lint", "-"])).contains(&"-o"));
-        assert_eq!(values(&run(&["lint", "--fail"])), ["--fail-on"]);
+        assert_eq!(
+            values(&run(&["lint", "--fail"])),
+            ["--fail-on", "--fail-if-no-files"]
+        );
     }
 
     #[test]

@@ -3,9 +3,14 @@
 //! detection), files named on the command line are always read, `-` is stdin. The order is
 //! deterministic: arguments in the order given, files below a directory sorted by path.
 
+use std::collections::HashMap;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
 /// File patterns read from directories when no `--include` is given.
 pub const DEFAULT_INCLUDE: [&str; 3] = ["*.yaml", "*.yml", "*.json"];
@@ -53,7 +58,32 @@ pub enum DiscoverError {
 
 pub struct Filter {
     include: GlobSet,
-    exclude: GlobSet,
+    exclude: Excludes,
+    /// `--tracked-only`: below a directory, only what git tracks or has staged.
+    pub tracked_only: bool,
+}
+
+/// The `--exclude` patterns, with which of them matched something (a pattern that matches
+/// nothing is usually a typo, and is warned about).
+#[derive(Clone)]
+struct Excludes {
+    set: GlobSet,
+    /// For each glob of `set`, the pattern it came from.
+    pattern_of: Vec<usize>,
+    patterns: Vec<String>,
+    hits: Arc<Vec<AtomicBool>>,
+}
+
+impl Excludes {
+    fn is_match(&self, relative: &Path) -> bool {
+        let matched = self.set.matches(relative);
+        for glob in &matched {
+            if let Some(hit) = self.pattern_of.get(*glob).and_then(|p| self.hits.get(*p)) {
+                hit.store(true, Ordering::Relaxed);
+            }
+        }
+        !matched.is_empty()
+    }
 }
 
 impl Filter {
@@ -63,9 +93,41 @@ impl Filter {
         } else {
             include.iter().map(String::as_str).collect()
         };
+        // `pool.YAML` is a YAML file too.
+        let include = glob_set(
+            include.iter().map(|glob| (*glob, vec![(*glob).to_owned()])),
+            true,
+        )?;
+        // gitignore semantics: a pattern without a `/` (but a trailing one) matches at any depth;
+        // one with a `/` is anchored at the PATH argument. Either also covers what is below a
+        // directory it names.
+        let expanded: Vec<(&str, Vec<String>)> = exclude
+            .iter()
+            .map(|pattern| {
+                let bare = pattern.trim_end_matches('/');
+                let mut globs = vec![bare.to_owned(), format!("{bare}/**")];
+                if !bare.contains('/') {
+                    globs.push(format!("**/{bare}"));
+                    globs.push(format!("**/{bare}/**"));
+                }
+                (pattern.as_str(), globs)
+            })
+            .collect();
+        let pattern_of = expanded
+            .iter()
+            .enumerate()
+            .flat_map(|(index, (_, globs))| std::iter::repeat_n(index, globs.len()))
+            .collect();
+        let set = glob_set(expanded.iter().map(|(p, g)| (*p, g.clone())), false)?;
         Ok(Self {
-            include: glob_set(include)?,
-            exclude: glob_set(exclude.iter().map(String::as_str))?,
+            include,
+            exclude: Excludes {
+                set,
+                pattern_of,
+                patterns: exclude.to_vec(),
+                hits: Arc::new(exclude.iter().map(|_| AtomicBool::new(false)).collect()),
+            },
+            tracked_only: false,
         })
     }
 
@@ -76,26 +138,69 @@ impl Filter {
     fn included(&self, relative: &Path) -> bool {
         self.include.is_match(relative)
     }
+
+    /// The `--exclude` patterns that matched nothing so far.
+    pub fn unmatched_excludes(&self) -> Vec<&str> {
+        self.exclude
+            .patterns
+            .iter()
+            .zip(self.exclude.hits.iter())
+            .filter(|(_, hit)| !hit.load(Ordering::Relaxed))
+            .map(|(pattern, _)| pattern.as_str())
+            .collect()
+    }
 }
 
-fn glob_set<'a>(globs: impl IntoIterator<Item = &'a str>) -> Result<GlobSet, DiscoverError> {
+/// One glob set from patterns, each written as the globs it stands for.
+fn glob_set<'a>(
+    patterns: impl IntoIterator<Item = (&'a str, Vec<String>)>,
+    case_insensitive: bool,
+) -> Result<GlobSet, DiscoverError> {
     let mut builder = GlobSetBuilder::new();
-    for glob in globs {
-        let pattern = Glob::new(glob).map_err(|e| DiscoverError::BadGlob {
-            glob: glob.to_owned(),
-            message: e.kind().to_string(),
-        })?;
-        builder.add(pattern);
-        // A pattern naming a directory (`vendor`, `vendor/`) also excludes what is below it.
-        let below = format!("{}/**", glob.trim_end_matches('/'));
-        if let Ok(pattern) = Glob::new(&below) {
-            builder.add(pattern);
+    for (pattern, globs) in patterns {
+        for glob in globs {
+            let compiled = GlobBuilder::new(&glob)
+                .case_insensitive(case_insensitive)
+                .build()
+                .map_err(|e| DiscoverError::BadGlob {
+                    glob: pattern.to_owned(),
+                    message: e.kind().to_string(),
+                })?;
+            builder.add(compiled);
         }
     }
     builder.build().map_err(|e| DiscoverError::BadGlob {
         glob: String::new(),
         message: e.to_string(),
     })
+}
+
+/// Files already taken, by inode: a file reached twice (`lint dir ./dir/`, overlapping paths, a
+/// symlink to a file also walked) is read once. Inodes are only a hint (another device may reuse
+/// one); a collision is settled by the canonical paths.
+#[derive(Default)]
+struct Seen {
+    by_inode: HashMap<u64, Vec<PathBuf>>,
+}
+
+impl Seen {
+    fn first_time(&mut self, inode: Option<u64>, path: &Path) -> bool {
+        let Some(inode) = inode else {
+            return true;
+        };
+        let taken = self.by_inode.entry(inode).or_default();
+        if !taken.is_empty() {
+            let real = std::fs::canonicalize(path).ok();
+            if taken
+                .iter()
+                .any(|other| real.is_some() && std::fs::canonicalize(other).ok() == real)
+            {
+                return false;
+            }
+        }
+        taken.push(path.to_path_buf());
+        true
+    }
 }
 
 /// Expands the command-line paths into the files to read.
@@ -169,6 +274,7 @@ pub fn discover(paths: &[String], filter: &Filter) -> Result<Discovered, Discove
         problems,
         notes,
     } = &mut found;
+    let mut seen = Seen::default();
     for arg in paths {
         if arg == "-" {
             inputs.push(Input::Stdin);
@@ -204,13 +310,35 @@ pub fn discover(paths: &[String], filter: &Filter) -> Result<Discovered, Discove
             continue;
         }
         if !metadata.is_dir() {
-            inputs.push(Input::File {
-                display: arg.clone(),
-                path: root.to_path_buf(),
-            });
+            if seen.first_time(Some(metadata.ino()), root) {
+                inputs.push(Input::File {
+                    display: arg.clone(),
+                    path: root.to_path_buf(),
+                });
+            }
             continue;
         }
-        let skipped = walk(arg, root, filter, inputs, problems);
+        let tracked = if filter.tracked_only {
+            match git_files(root) {
+                Ok(files) => Some(files),
+                Err(why) => {
+                    notes.push(Problem {
+                        path: arg.clone(),
+                        message: format!("--tracked-only: {why}; every file below it is read"),
+                    });
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        let walked = Walk {
+            arg,
+            root,
+            filter,
+            tracked: tracked.as_ref(),
+        };
+        let skipped = walked.run(&mut seen, inputs, problems);
         if skipped > 0 {
             notes.push(Problem {
                 path: arg.clone(),
@@ -228,15 +356,56 @@ pub fn discover(paths: &[String], filter: &Filter) -> Result<Discovered, Discove
     Ok(found)
 }
 
+/// The files git tracks or has staged below `dir` (`git ls-files --cached`), relative to it.
+fn git_files(dir: &Path) -> Result<std::collections::HashSet<PathBuf>, String> {
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["ls-files", "-z", "--cached"])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .map_err(|error| format!("git could not run ({error})"))?;
+    if !output.status.success() {
+        return Err("not inside a git work tree".to_owned());
+    }
+    Ok(output
+        .stdout
+        .split(|b| *b == 0)
+        .filter(|p| !p.is_empty())
+        .map(|p| PathBuf::from(std::ffi::OsStr::from_bytes(p)))
+        .collect())
+}
+
+/// One directory argument to walk.
+struct Walk<'a> {
+    arg: &'a str,
+    root: &'a Path,
+    filter: &'a Filter,
+    /// With `--tracked-only` in a work tree: the files git knows, relative to `root`.
+    tracked: Option<&'a std::collections::HashSet<PathBuf>>,
+}
+
+impl Walk<'_> {
+    fn run(&self, seen: &mut Seen, inputs: &mut Vec<Input>, problems: &mut Vec<Problem>) -> usize {
+        walk(self, seen, inputs, problems)
+    }
+}
+
 /// Walks a directory; returns how many special files matching the filter it passed over (a
 /// FIFO found in a tree has no writer to wait for).
 fn walk(
-    arg: &str,
-    root: &Path,
-    filter: &Filter,
+    walked: &Walk<'_>,
+    seen: &mut Seen,
     inputs: &mut Vec<Input>,
     problems: &mut Vec<Problem>,
 ) -> usize {
+    let Walk {
+        arg,
+        root,
+        filter,
+        tracked,
+    } = *walked;
     let mut skipped = 0;
     let exclude_root = root.to_path_buf();
     let exclude = filter.exclude.clone();
@@ -269,8 +438,20 @@ fn walk(
         if filter.excluded(relative) || !filter.included(relative) {
             continue;
         }
+        if tracked.is_some_and(|tracked| !tracked.contains(relative)) {
+            continue;
+        }
         if !file_type.is_file() {
             skipped += 1;
+            continue;
+        }
+        // A symlink's own inode is not its target's: ask the target.
+        let inode = if entry.path_is_symlink() {
+            std::fs::metadata(entry.path()).ok().map(|m| m.ino())
+        } else {
+            entry.ino()
+        };
+        if !seen.first_time(inode, entry.path()) {
             continue;
         }
         inputs.push(Input::File {

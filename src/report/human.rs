@@ -108,7 +108,7 @@ struct Report {
 impl Report {
     fn new(finding: &Finding, sources: &SourceMap) -> Self {
         let label_text = safe(finding.label.as_deref().unwrap_or(&finding.message));
-        let (source, label) = snippet(sources, &finding.location, label_text);
+        let (source, label) = snippet(sources, &finding.location, label_text, true);
         let mut labels: Vec<LabeledSpan> = label.into_iter().collect();
         let primary_source = finding.location.loc.map(|loc| loc.source);
         let mut related = Vec::new();
@@ -119,7 +119,7 @@ impl Report {
         for note in &finding.related[..drawn] {
             let same_file = note.location.loc.is_some()
                 && note.location.loc.map(|loc| loc.source) == primary_source;
-            let (source, label) = snippet(sources, &note.location, safe(&note.message));
+            let (source, label) = snippet(sources, &note.location, safe(&note.message), false);
             if same_file {
                 // Drawn in the primary snippet: one picture, both places.
                 labels.extend(label);
@@ -179,10 +179,14 @@ fn safe(text: &str) -> String {
     escape_controls(text, &[]).into_owned()
 }
 
+/// The snippet around a location and its label; the finding's own label is the primary one,
+/// whose position the report's header names even when a related span in the same file comes
+/// first.
 fn snippet(
     sources: &SourceMap,
     location: &Location,
     label: String,
+    primary: bool,
 ) -> (Option<Snippet>, Option<LabeledSpan>) {
     let Some(loc) = location.loc else {
         return (None, None);
@@ -196,10 +200,12 @@ fn snippet(
         Some(note) => format!("{label} ({note})"),
         None => label,
     };
-    (
-        Some(source),
-        Some(LabeledSpan::new_with_span(Some(label), span)),
-    )
+    let label = if primary {
+        LabeledSpan::new_primary_with_span(Some(label), span)
+    } else {
+        LabeledSpan::new_with_span(Some(label), span)
+    };
+    (Some(source), Some(label))
 }
 
 impl fmt::Display for Report {

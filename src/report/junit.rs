@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::io::{self, Write};
 
-use super::{Finding, Location, position};
+use super::{Finding, Location, Severity, position};
 use crate::manifest::discover::Problem;
 use crate::source::SourceMap;
 
@@ -16,6 +16,8 @@ const SUITE: &str = "kubectl-ippool";
 struct Case {
     name: String,
     failures: Vec<Failure>,
+    /// Findings below `--fail-on`: shown in `<system-out>`, not failures (the job passes).
+    notes: Vec<String>,
     error: Option<String>,
 }
 
@@ -30,8 +32,9 @@ pub fn render(
     findings: &[Finding],
     sources: &SourceMap,
     problems: &[Problem],
+    fail_on: Option<Severity>,
 ) -> io::Result<()> {
-    let cases = cases(findings, sources, problems);
+    let cases = cases(findings, sources, problems, fail_on);
     let tests = cases.len();
     // JUnit counts failed and errored testcases, not failure elements: consumers compute
     // passed = tests - failures - errors.
@@ -49,7 +52,7 @@ pub fn render(
     for case in &cases {
         let name = attribute(&case.name);
         let open = format!("    <testcase name=\"{name}\" classname=\"{SUITE}\"");
-        if case.failures.is_empty() && case.error.is_none() {
+        if case.failures.is_empty() && case.error.is_none() && case.notes.is_empty() {
             xml.push_str(&open);
             xml.push_str("/>\n");
             continue;
@@ -70,13 +73,24 @@ pub fn render(
                 text(&failure.body)
             ));
         }
+        if !case.notes.is_empty() {
+            xml.push_str(&format!(
+                "      <system-out>{}</system-out>\n",
+                text(&case.notes.join("\n"))
+            ));
+        }
         xml.push_str("    </testcase>\n");
     }
     xml.push_str("  </testsuite>\n</testsuites>\n");
     out.write_all(xml.as_bytes())
 }
 
-fn cases(findings: &[Finding], sources: &SourceMap, problems: &[Problem]) -> Vec<Case> {
+fn cases(
+    findings: &[Finding],
+    sources: &SourceMap,
+    problems: &[Problem],
+    fail_on: Option<Severity>,
+) -> Vec<Case> {
     let mut cases = Cases::default();
     for id in 0..sources.len() {
         if let Some(file) = u32::try_from(id).ok().and_then(|id| sources.get(id)) {
@@ -88,7 +102,14 @@ fn cases(findings: &[Finding], sources: &SourceMap, problems: &[Problem]) -> Vec
     }
     for finding in findings {
         let name = case_name(&finding.location, sources);
-        cases.get(&name).failures.push(failure(finding, sources));
+        let failure = failure(finding, sources);
+        let case = cases.get(&name);
+        if fail_on.is_some_and(|threshold| finding.severity >= threshold) {
+            case.failures.push(failure);
+        } else {
+            case.notes
+                .push(format!("{}: {}", finding.severity.as_str(), failure.body));
+        }
     }
     cases.cases
 }
@@ -108,6 +129,7 @@ impl Cases {
                 self.cases.push(Case {
                     name: name.to_owned(),
                     failures: Vec::new(),
+                    notes: Vec::new(),
                     error: None,
                 });
                 self.index.insert(name.to_owned(), self.cases.len() - 1);
@@ -244,7 +266,14 @@ mod tests {
             message: "permission denied".to_owned(),
         }];
         let mut out = Vec::new();
-        render(&mut out, &findings, &sources, &problems).unwrap();
+        render(
+            &mut out,
+            &findings,
+            &sources,
+            &problems,
+            Some(Severity::Info),
+        )
+        .unwrap();
         let xml = String::from_utf8(out).unwrap();
         assert!(
             xml.contains("tests=\"3\" failures=\"1\" errors=\"1\""),

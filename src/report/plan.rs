@@ -5,7 +5,8 @@
 //! JSON (version 1): `{"version":1,"cidr":…,"nodes":…,"pods_per_node":…,"max_blocks_per_host":…,
 //! "candidates":[{"block_size","blocks","addresses_per_block","blocks_per_node","fits",
 //! "blocks_needed","headroom","nodes_supported","addresses_wasted_per_node"}],"recommended":
-//! <blockSize or null>,"reason":"…","note":<string or null>,"suggested_cidr":<CIDR or null>}`.
+//! <blockSize or null>,"reason":"…","note":<string or null>,"suggested_cidr":<CIDR or null>,
+//! "findings":[{"code","rule","severity","message","help"}]}` (what `lint` says of the pool).
 //! Counts are JSON numbers when they fit in 64 bits (`headroom` is negative when the pool is
 //! short) and decimal strings beyond that, which only large IPv6 pools reach.
 
@@ -13,6 +14,7 @@ use std::io::{self, Write};
 
 use serde::{Serialize, Serializer};
 
+use super::{Finding, Severity};
 use crate::model::capacity::{Candidate, Headroom, Plan, percent};
 
 pub const SCHEMA_VERSION: u32 = 1;
@@ -22,12 +24,13 @@ const HEADERS: [&str; 7] = [
     "BLOCKS",
     "ADDRS/BLOCK",
     "BLOCKS/NODE",
-    "FITS",
+    // Per node, as BLOCKS/NODE: not whether the pool holds every node (HEADROOM says that).
+    "FITS/NODE",
     "NEEDED",
     "HEADROOM",
 ];
 
-pub fn render_human(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
+pub fn render_human(out: &mut dyn Write, plan: &Plan, findings: &[Finding]) -> io::Result<()> {
     writeln!(
         out,
         "{} ({}, {} addresses): {} {} × {} pods per node, maxBlocksPerHost {}",
@@ -73,6 +76,23 @@ pub fn render_human(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
     }
     if let Some(note) = &plan.note {
         writeln!(out, "Note: {note}")?;
+    }
+    for finding in findings {
+        writeln!(
+            out,
+            "{}: {} {}: {}",
+            match finding.severity {
+                Severity::Error => "Error",
+                Severity::Warning => "Warning",
+                Severity::Info => "Info",
+            },
+            finding.code,
+            finding.rule,
+            super::escape_controls(&finding.message, &[])
+        )?;
+        if let Some(help) = &finding.help {
+            writeln!(out, "  help: {}", super::escape_controls(help, &[]))?;
+        }
     }
     Ok(())
 }
@@ -132,6 +152,17 @@ struct WirePlan<'a> {
     reason: &'a str,
     note: Option<&'a str>,
     suggested_cidr: Option<String>,
+    /// What `lint` says about the recommended pool.
+    findings: Vec<WireFinding<'a>>,
+}
+
+#[derive(Serialize)]
+struct WireFinding<'a> {
+    code: &'static str,
+    rule: &'static str,
+    severity: &'static str,
+    message: &'a str,
+    help: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -147,7 +178,7 @@ struct WireCandidate {
     addresses_wasted_per_node: u64,
 }
 
-pub fn render_json(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
+pub fn render_json(out: &mut dyn Write, plan: &Plan, findings: &[Finding]) -> io::Result<()> {
     let wire = WirePlan {
         version: SCHEMA_VERSION,
         cidr: plan.cidr.to_string(),
@@ -173,6 +204,16 @@ pub fn render_json(out: &mut dyn Write, plan: &Plan) -> io::Result<()> {
         reason: &plan.reason,
         note: plan.note.as_deref(),
         suggested_cidr: plan.suggested_cidr.map(|net| net.to_string()),
+        findings: findings
+            .iter()
+            .map(|f| WireFinding {
+                code: f.code,
+                rule: f.rule,
+                severity: f.severity.as_str(),
+                message: &f.message,
+                help: f.help.as_deref(),
+            })
+            .collect(),
     };
     serde_json::to_writer_pretty(&mut *out, &wire).map_err(io::Error::from)?;
     writeln!(out)
@@ -197,7 +238,7 @@ mod tests {
     #[test]
     fn counts_beyond_64_bits_are_strings() {
         let mut out = Vec::new();
-        render_json(&mut out, &plan("fd00::/48", 10)).unwrap();
+        render_json(&mut out, &plan("fd00::/48", 10), &[]).unwrap();
         let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
         let row = &json["candidates"][0];
         assert_eq!(row["block_size"], 116);
@@ -210,7 +251,7 @@ mod tests {
     #[test]
     fn short_headroom_is_negative() {
         let mut out = Vec::new();
-        render_json(&mut out, &plan("10.244.0.0/16", 500)).unwrap();
+        render_json(&mut out, &plan("10.244.0.0/16", 500), &[]).unwrap();
         let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(json["candidates"][0]["headroom"], -484);
         assert_eq!(json["recommended"], 26);
@@ -224,7 +265,7 @@ mod tests {
     #[test]
     fn human_table_is_aligned_and_marks_the_recommendation() {
         let mut out = Vec::new();
-        render_human(&mut out, &plan("10.244.0.0/16", 500)).unwrap();
+        render_human(&mut out, &plan("10.244.0.0/16", 500), &[]).unwrap();
         let text = String::from_utf8(out).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert!(lines[2].starts_with("BLOCKSIZE  BLOCKS  ADDRS/BLOCK"));
