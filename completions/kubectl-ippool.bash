@@ -549,7 +549,7 @@ _kubectl__ippool() {
             return 0
             ;;
         kubectl__ippool__subcmd__lint)
-            opts="-o -h --format --output --fail-on --select --ignore --include --exclude --config --calico-version --nodes --pods-per-node --max-blocks-per-host --cluster-cidr --service-cidr --no-skip --tracked-only --fail-if-no-files --color --cluster --cluster-dump --exhaustion-threshold --kubeconfig --context --user --request-timeout --help"
+            opts="-o -h --format --output --fail-on --select --ignore --include --exclude --config --calico-version --nodes --pods-per-node --max-blocks-per-host --cluster-cidr --service-cidr --no-skip --tracked-only --helm-values --kustomize --fail-if-no-files --color --cluster --cluster-dump --exhaustion-threshold --kubeconfig --context --user --request-timeout --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -612,6 +612,10 @@ _kubectl__ippool() {
                     return 0
                     ;;
                 --service-cidr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --helm-values)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -62,6 +62,7 @@ complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -l p
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -l max-blocks-per-host -d 'Calico\'s per-node block limit [default: an IPAMConfig in the inputs, else 20]' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -l cluster-cidr -d 'Cluster (pod) CIDR, in addition to those the inputs declare (repeatable)' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -l service-cidr -d 'Service CIDR, in addition to those the inputs declare (repeatable)' -r
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -l helm-values -d 'Values file for `helm template` when a Helm chart in the tree is rendered (repeatable)' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -l color -d 'When to use colors (NO_COLOR is honoured in auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -73,6 +74,7 @@ complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -l u
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -l request-timeout -d 'How long to wait for each request (e.g. 5s, 2m, 1h30m; 0 waits as long as it takes)' -r
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -l no-skip -d 'Parse every document fully, also those no rule reads (reports their syntax errors too; slower on large trees)'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -l tracked-only -d 'In a git work tree, read below directories only the files git tracks or has staged (as the whole-tree pre-commit hook does); files named on the command line are read anyway'
+complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -l kustomize -d 'Lint a directory argument that holds a kustomization as `kubectl kustomize` builds it, instead of its files'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -l fail-if-no-files -d 'Exit 2 when no file is linted (an empty tree, an --include that matches nothing), which otherwise is only a warning'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -l cluster -d 'Also read the live cluster: lint its pools, IPAM blocks, nodes, namespaces, pods and workloads, and check the manifests (PATHs) against it'
 complete -c kubectl-ippool -n "__fish_kubectl_ippool_using_subcommand lint" -s h -l help -d 'Print help'

@@ -141,7 +141,24 @@ impl From<io::Error> for Failure {
     }
 }
 
+/// One error style for every command: `kubectl-ippool: error: …` and its help, as the live
+/// commands print theirs; an error with a place in a file (a configuration file) keeps its
+/// snippet, without the internal diagnostic code.
 fn print_error(io: &mut Io<'_>, error: &dyn miette::Diagnostic) {
+    if error.source_code().is_none() || error.labels().is_none() {
+        let mut text = format!(
+            "kubectl-ippool: error: {}\n",
+            report::escape_controls(&error.to_string(), &[])
+        );
+        if let Some(help) = error.help() {
+            text.push_str(&format!(
+                "  help: {}\n",
+                report::escape_controls(&help.to_string(), &[])
+            ));
+        }
+        let _ = io.stderr.write_all(text.as_bytes());
+        return;
+    }
     let theme = if io.stderr_is_terminal && !no_color_env() {
         miette::GraphicalTheme::unicode()
     } else {
@@ -151,6 +168,12 @@ fn print_error(io: &mut Io<'_>, error: &dyn miette::Diagnostic) {
     let mut text = String::new();
     if handler.render_report(&mut text, error).is_err() {
         text = format!("error: {error}\n");
+    }
+    // miette heads the report with the code (`ippool::config`), which says nothing to a user.
+    if let Some(code) = error.code().map(|c| c.to_string())
+        && let Some(rest) = text.strip_prefix(code.as_str())
+    {
+        text = rest.trim_start_matches('\n').to_owned();
     }
     let _ = io.stderr.write_all(text.as_bytes());
 }
@@ -317,9 +340,9 @@ fn rules_command(args: &RulesArgs, io: &mut Io<'_>) -> Result<i32, Failure> {
 
 fn explain_command(code_or_name: &str, io: &mut Io<'_>) -> Result<i32, Failure> {
     let Some(rule) = rules::lookup(code_or_name) else {
-        return Err(Failure::Report(Box::new(
-            crate::settings::SettingsError::UnknownRule(code_or_name.to_owned()),
-        )));
+        return Err(Failure::Report(Box::new(crate::settings::unknown_rule(
+            code_or_name,
+        ))));
     };
     writeln!(
         io.stdout,

@@ -25,6 +25,7 @@ pub struct Cli {
 #[allow(clippy::large_enum_variant)]
 pub enum Command {
     /// Scan manifest files and directories and report problems with IPPools
+    #[command(after_help = LINT_EXIT_CODES)]
     Lint(LintArgs),
     /// List every rule
     Rules(RulesArgs),
@@ -109,6 +110,10 @@ The checks of `migrate` run first, for the temporary pool, and the rules judge b
 creates. With --execute the steps are carried out; the ConfigMap kube-system/ippool-resize-POOL
 records the pool's CIDR and spec while it is deleted, so running the same command again resumes
 the change. An operator-managed pool is changed through the Installation's ipPools throughout.";
+
+const LINT_EXIT_CODES: &str = "\
+Exit codes: 0 no diagnostic at or above --fail-on (default error), 1 at least one, 2 the tool could
+not do its job (bad usage, a path that does not exist or cannot be read, the cluster unreachable).";
 
 const MIGRATE_EXIT_CODES: &str = "\
 Exit codes: 0 the plan's checks pass (with --execute: the run did its steps), 1 a check blocks the
@@ -249,6 +254,15 @@ pub struct LintArgs {
     /// the whole-tree pre-commit hook does); files named on the command line are read anyway
     #[arg(long)]
     pub tracked_only: bool,
+
+    /// Values file for `helm template` when a Helm chart in the tree is rendered (repeatable)
+    #[arg(long, value_name = "FILE")]
+    pub helm_values: Vec<String>,
+
+    /// Lint a directory argument that holds a kustomization as `kubectl kustomize` builds it,
+    /// instead of its files
+    #[arg(long)]
+    pub kustomize: bool,
 
     /// Exit 2 when no file is linted (an empty tree, an --include that matches nothing), which
     /// otherwise is only a warning

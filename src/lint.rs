@@ -47,6 +47,8 @@ pub fn run_with_cluster(
 ) -> Result<Outcome, DiscoverError> {
     let mut filter = Filter::new(&settings.include, &settings.exclude)?;
     filter.tracked_only = settings.tracked_only;
+    filter.charts.values = settings.helm_values.clone();
+    filter.charts.kustomize = settings.kustomize;
     let discover::Discovered {
         inputs,
         mut problems,
@@ -71,6 +73,7 @@ pub fn run_with_cluster(
         let source = SourceId::try_from(index).unwrap_or(SourceId::MAX);
         let (bytes, stamp) = match input {
             Input::Stdin => (Ok(stdin_bytes.clone().unwrap_or_default()), None),
+            Input::Rendered { text, .. } => (Ok(text.clone()), None),
             // Stamped before the read: any change after it shows at report time.
             Input::File { path, .. } => {
                 let stamp = Stamp::of(path);

@@ -15,12 +15,13 @@ use crate::rules::{self, Rule};
 
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum SettingsError {
-    #[error("unknown rule {0:?}")]
-    #[diagnostic(
-        code(ippool::usage),
-        help("`kubectl ippool rules` lists every code and name")
-    )]
-    UnknownRule(String),
+    #[error("unknown rule {name:?}")]
+    #[diagnostic(code(ippool::usage))]
+    UnknownRule {
+        name: String,
+        #[help]
+        help: String,
+    },
     #[error("{0}")]
     #[diagnostic(code(ippool::usage))]
     BadVersion(String),
@@ -34,6 +35,12 @@ pub enum SettingsError {
         value: String,
         reason: String,
     },
+    #[error("{0} must be at least 1")]
+    #[diagnostic(
+        code(ippool::usage),
+        help("leave the flag out to take the value from the inputs (or the default)")
+    )]
+    Zero(&'static str),
     #[error("--exhaustion-threshold {0}: give a percent between 0 and 100")]
     #[diagnostic(code(ippool::usage))]
     BadThreshold(f64),
@@ -60,6 +67,10 @@ pub struct LintSettings {
     pub fail_if_no_files: bool,
     /// `--tracked-only`: below directories, only the files git knows.
     pub tracked_only: bool,
+    /// `--helm-values`: for `helm template` of the charts in the tree.
+    pub helm_values: Vec<String>,
+    /// `--kustomize`: directory arguments with a kustomization are built first.
+    pub kustomize: bool,
     /// The lowest severity that fails the run; `None` never fails.
     pub fail_on: Option<Severity>,
     /// Rules that run; empty `select` on the command line means all.
@@ -98,14 +109,15 @@ impl LintSettings {
 
     /// Resolves the arguments over a configuration already read.
     pub fn resolve_with(args: LintArgs, config: Config) -> Result<Self, SettingsError> {
-        let lookup = |name: &String| {
-            rules::lookup(name.trim()).ok_or_else(|| SettingsError::UnknownRule(name.clone()))
-        };
         let from_flags = |names: &[String]| -> Result<Option<Vec<&'static Rule>>, SettingsError> {
             if names.is_empty() {
                 return Ok(None);
             }
-            names.iter().map(lookup).collect::<Result<_, _>>().map(Some)
+            let mut found = Vec::new();
+            for name in names {
+                found.extend(rules_named(name.trim())?);
+            }
+            Ok(Some(found))
         };
         let select = from_flags(&args.select)?
             .or(config.select)
@@ -161,6 +173,13 @@ impl LintSettings {
                 config.service_cidrs,
             ),
         };
+        // As `plan` has it: no node, or no pod per node, is a typo rather than a cluster.
+        if args.nodes == Some(0) {
+            return Err(SettingsError::Zero("--nodes"));
+        }
+        if args.pods_per_node == Some(0) {
+            return Err(SettingsError::Zero("--pods-per-node"));
+        }
         if !(0.0..=100.0).contains(&args.exhaustion_threshold) {
             return Err(SettingsError::BadThreshold(args.exhaustion_threshold));
         }
@@ -197,6 +216,8 @@ impl LintSettings {
             no_skip: args.no_skip,
             fail_if_no_files: args.fail_if_no_files,
             tracked_only: args.tracked_only,
+            helm_values: args.helm_values,
+            kustomize: args.kustomize,
             severity: config
                 .severity
                 .iter()
@@ -205,6 +226,41 @@ impl LintSettings {
             config: config.path,
         })
     }
+}
+
+/// The error for a word that names no rule, with the nearest code or name.
+pub fn unknown_rule(word: &str) -> SettingsError {
+    let candidates = rules::RULES.iter().flat_map(|rule| [rule.code, rule.name]);
+    SettingsError::UnknownRule {
+        name: word.to_owned(),
+        help: match rules::closest(word, candidates) {
+            Some(near) => format!("did you mean {near}? (`kubectl ippool rules` lists them all)"),
+            None => "`kubectl ippool rules` lists every code and name".to_owned(),
+        },
+    }
+}
+
+/// The rules a `--select`/`--ignore` word names: a code or name, `all` (as suppressions take
+/// it), or a code prefix (`IPP1`: every pool-set rule, as ruff selects `E4`).
+fn rules_named(word: &str) -> Result<Vec<&'static Rule>, SettingsError> {
+    if word.eq_ignore_ascii_case("all") {
+        return Ok(rules::RULES.to_vec());
+    }
+    if let Some(rule) = rules::lookup(word) {
+        return Ok(vec![rule]);
+    }
+    let upper = word.to_ascii_uppercase();
+    if upper.starts_with("IPP") && upper[3..].chars().all(|c| c.is_ascii_digit()) {
+        let prefixed: Vec<&'static Rule> = rules::RULES
+            .iter()
+            .copied()
+            .filter(|rule| rule.code.starts_with(&upper))
+            .collect();
+        if !prefixed.is_empty() {
+            return Ok(prefixed);
+        }
+    }
+    Err(unknown_rule(word))
 }
 
 /// A repeatable flag given replaces the configuration file's list.

@@ -616,3 +616,253 @@ fn tracked_only_reads_what_git_knows_and_says_when_there_is_no_work_tree() {
     let (code, _, _) = lint_json(&["stray.yaml", "--tracked-only"], dir.path());
     assert_eq!(code, 1);
 }
+
+/// A citation of the internal reference (`P7`, `C1`, `§7.2`) that users cannot open.
+fn internal_citation(text: &str) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        let next_digit = chars.get(i + 1).is_some_and(char::is_ascii_digit);
+        let before = if i == 0 { ' ' } else { chars[i - 1] };
+        let cited = match c {
+            '§' => true,
+            'P' | 'C' => next_digit && !before.is_alphanumeric() && before != '-',
+            _ => false,
+        };
+        if cited {
+            let end = (i + 12).min(chars.len());
+            return Some(chars[i.saturating_sub(20)..end].iter().collect());
+        }
+    }
+    None
+}
+
+#[test]
+fn what_users_read_cites_calicos_docs_and_sources_not_the_internal_reference() {
+    let rules = bin().arg("rules").output().unwrap();
+    let rules = String::from_utf8(rules.stdout).unwrap();
+    assert_eq!(internal_citation(&rules), None, "rules");
+    let codes: Vec<&str> = rules
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|w| w.starts_with("IPP"))
+        .collect();
+    assert!(codes.len() > 40, "{rules}");
+    for code in codes {
+        let explained = bin().args(["explain", code]).output().unwrap();
+        let explained = String::from_utf8(explained.stdout).unwrap();
+        assert_eq!(internal_citation(&explained), None, "explain {code}");
+    }
+    let sarif = bin()
+        .args(["lint", "testdata/demo", "-o", "sarif"])
+        .output()
+        .unwrap();
+    let sarif = String::from_utf8(sarif.stdout).unwrap();
+    assert_eq!(internal_citation(&sarif), None, "SARIF");
+    let docs = fs::read_to_string("docs/rules.md").unwrap();
+    assert_eq!(internal_citation(&docs), None, "docs/rules.md");
+    assert_eq!(
+        internal_citation("IPP101 at 10.0.0.0/8 in C-3 and P-9"),
+        None
+    );
+    assert!(internal_citation("Calico rejects it (P7)").is_some());
+}
+
+/// A chart whose template is a Go template that would not parse as YAML (and names
+/// `annotations`, which makes the cheap scan read a document).
+fn chart(dir: &std::path::Path) -> std::path::PathBuf {
+    let chart = dir.join("charts/web");
+    fs::create_dir_all(chart.join("templates")).unwrap();
+    fs::write(
+        chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+    )
+    .unwrap();
+    fs::write(chart.join("values.yaml"), "cidr: 10.0.1.0/16\n").unwrap();
+    fs::write(
+        chart.join("templates/pool.yaml"),
+        "apiVersion: projectcalico.org/v3\nkind: IPPool\nmetadata:\n  name: {{ .Release.Name }}-pool\n  annotations:\n    {{- toYaml .Values.annotations | nindent 4 }}\nspec:\n  cidr: {{ .Values.cidr }}\n",
+    )
+    .unwrap();
+    chart
+}
+
+#[test]
+fn a_helm_chart_is_never_parsed_as_yaml_and_is_rendered_when_helm_is_there() {
+    let dir = tempfile::tempdir().unwrap();
+    chart(dir.path());
+    let bin_dir = dir.path().join("bin");
+    fs::create_dir_all(&bin_dir).unwrap();
+    let lint = || {
+        let output = bin()
+            .current_dir(dir.path())
+            .env("PATH", format!("{}:/usr/bin:/bin", bin_dir.display()))
+            .args(["lint", ".", "-o", "json", "--helm-values", "prod.yaml"])
+            .output()
+            .unwrap();
+        (
+            output.status.code().unwrap(),
+            json_of(&output.stdout),
+            String::from_utf8(output.stderr).unwrap(),
+        )
+    };
+    // Without helm: one line says the chart was not rendered, and no template is judged.
+    let (code, report, stderr) = lint();
+    assert_eq!(code, 0, "{report:#}\n{stderr}");
+    assert!(
+        report["diagnostics"].as_array().unwrap().is_empty(),
+        "{report:#}"
+    );
+    assert_eq!(
+        stderr
+            .matches("a Helm chart, not rendered: helm is not on the PATH")
+            .count(),
+        1,
+        "{stderr}"
+    );
+
+    // A stub helm that renders it (with a host-bits CIDR) and records its arguments.
+    let helm = bin_dir.join("helm");
+    fs::write(
+        &helm,
+        format!(
+            "#!/bin/sh\necho \"$@\" > {}/helm-args\ncat <<'YAML'\n---\n# Source: web/templates/pool.yaml\napiVersion: projectcalico.org/v3\nkind: IPPool\nmetadata:\n  name: release-pool\nspec:\n  cidr: 10.0.1.0/16\n---\n# Source: web/templates/app.yaml\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: app\n  annotations:\n    cni.projectcalico.org/ipv4pools: '[\"missing-pool\"]'\nYAML\n",
+            dir.path().display()
+        ),
+    )
+    .unwrap();
+    fs::set_permissions(&helm, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let (code, report, stderr) = lint();
+    assert_eq!(code, 1, "{report:#}\n{stderr}");
+    let found: Vec<(String, String, u64)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_owned(),
+                d["location"]["path"].as_str().unwrap().to_owned(),
+                d["location"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        found.contains(&(
+            "IPP002".to_owned(),
+            "./charts/web/templates/pool.yaml (helm template)".to_owned(),
+            7
+        )),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(
+            "IPP202".to_owned(),
+            "./charts/web/templates/app.yaml (helm template)".to_owned(),
+            7
+        )),
+        "{found:?}"
+    );
+    let args = fs::read_to_string(dir.path().join("helm-args")).unwrap();
+    assert_eq!(args.trim(), "template ./charts/web --values prod.yaml");
+}
+
+#[test]
+fn kustomize_builds_a_kustomization_with_kubectl_and_lints_the_result() {
+    // kubectl is on every machine this runs on (CI included): `kubectl kustomize` builds it.
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("base");
+    let prod = dir.path().join("overlays/prod");
+    fs::create_dir_all(&base).unwrap();
+    fs::create_dir_all(&prod).unwrap();
+    fs::write(base.join("pool.yaml"), VALID_POOL).unwrap();
+    fs::write(base.join("kustomization.yaml"), "resources: [pool.yaml]\n").unwrap();
+    // The overlay sets host bits: only the built result shows it.
+    fs::write(
+        prod.join("kustomization.yaml"),
+        "resources: [../../base]\npatches:\n- target: {kind: IPPool, name: extra-ippool}\n  patch: |\n    - op: replace\n      path: /spec/cidr\n      value: 10.0.1.0/16\n",
+    )
+    .unwrap();
+    let (code, report, _) = lint_json(&["overlays/prod"], dir.path());
+    assert_eq!(code, 0, "the raw overlay holds no pool: {report:#}");
+    let (code, report, stderr) = lint_json(&["overlays/prod", "--kustomize"], dir.path());
+    assert_eq!(code, 1, "{report:#}\n{stderr}");
+    let diagnostic = &report["diagnostics"][0];
+    assert_eq!(diagnostic["code"], "IPP002");
+    assert_eq!(
+        diagnostic["location"]["path"],
+        "overlays/prod (kustomize build)"
+    );
+    // A kustomization that does not build is a problem of the run (exit 2).
+    fs::write(
+        prod.join("kustomization.yaml"),
+        "resources: [missing.yaml]\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = lint_json(&["overlays/prod", "--kustomize"], dir.path());
+    assert_eq!(code, 2);
+    assert!(stderr.contains("kubectl kustomize failed"), "{stderr}");
+}
+
+#[test]
+fn rule_selection_takes_all_a_code_prefix_and_suggests_the_nearest_rule() {
+    let all = |args: &[&str]| {
+        lint_json(
+            &[&["testdata/demo"][..], args].concat(),
+            &std::env::current_dir().unwrap(),
+        )
+    };
+    let (_, everything, _) = all(&[]);
+    let (_, selected_all, _) = all(&["--select", "all"]);
+    assert_eq!(everything["diagnostics"], selected_all["diagnostics"]);
+    // IPP0: the single-pool rules; the demo's findings are all of them but its IPP202.
+    let (_, prefixed, _) = all(&["--select", "IPP0"]);
+    let codes: Vec<&str> = prefixed["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        !codes.is_empty() && codes.iter().all(|c| c.starts_with("IPP0")),
+        "{codes:?}"
+    );
+    let (_, ignored, _) = all(&["--ignore", "ipp2"]);
+    assert!(
+        ignored["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| !d["code"].as_str().unwrap().starts_with("IPP2"))
+    );
+    let output = bin()
+        .args(["lint", "testdata/demo", "--select", "overlaping-pools"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(
+        stderr,
+        "kubectl-ippool: error: unknown rule \"overlaping-pools\"\n  help: did you mean overlapping-pools? (`kubectl ippool rules` lists them all)\n"
+    );
+}
+
+#[test]
+fn zero_nodes_or_pods_per_node_is_a_usage_error_and_help_lists_exit_codes() {
+    for flag in ["--nodes", "--pods-per-node"] {
+        let output = bin()
+            .args(["lint", "testdata/demo", flag, "0"])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{flag}");
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(
+            stderr.starts_with(&format!("kubectl-ippool: error: {flag} must be at least 1")),
+            "{stderr}"
+        );
+    }
+    let help = bin().args(["lint", "--help"]).output().unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    assert!(
+        help.contains("Exit codes: 0 no diagnostic at or above --fail-on"),
+        "{help}"
+    );
+}

@@ -581,6 +581,7 @@ fn pre_commit() -> Option<Vec<String>> {
 }
 
 #[test]
+#[allow(clippy::print_stderr)]
 fn the_whole_tree_hook_under_real_pre_commit_lints_what_git_tracks() {
     let Some(pre_commit) = pre_commit() else {
         eprintln!("skipped: pre-commit is not installed (.ci/run installs it)");

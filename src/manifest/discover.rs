@@ -24,14 +24,73 @@ pub enum Input {
         display: String,
         path: PathBuf,
     },
+    /// Text another tool made from the files (a Helm chart's templates, rendered).
+    Rendered {
+        display: String,
+        text: Vec<u8>,
+    },
 }
 
 impl Input {
     pub fn display(&self) -> &str {
         match self {
             Input::Stdin => "<stdin>",
-            Input::File { display, .. } => display,
+            Input::File { display, .. } | Input::Rendered { display, .. } => display,
         }
+    }
+}
+
+/// How Helm charts in the tree are treated. Their `templates/` are Go templates, not YAML: they
+/// are never parsed as YAML. With helm on the PATH a chart is rendered (`helm template`) and each
+/// rendered document linted under the template its `# Source:` line names.
+#[derive(Debug, Clone, Default)]
+pub struct Charts {
+    /// `--helm-values`: values files passed to every `helm template`.
+    pub values: Vec<String>,
+    /// The helm binary [default: `helm` on the PATH].
+    pub helm: Option<PathBuf>,
+    /// `--kustomize`: a directory argument with a kustomization is built (`kubectl kustomize`)
+    /// and the result linted instead of its files.
+    pub kustomize: bool,
+}
+
+/// The kustomization file of a directory, as kustomize looks for it.
+fn kustomization(dir: &Path) -> Option<PathBuf> {
+    ["kustomization.yaml", "kustomization.yml", "Kustomization"]
+        .iter()
+        .map(|name| dir.join(name))
+        .find(|path| path.is_file())
+}
+
+/// `kubectl kustomize DIR`, as one rendered input.
+fn build_kustomization(arg: &str, dir: &Path, found: &mut Discovered) {
+    let output = std::process::Command::new("kubectl")
+        .arg("kustomize")
+        .arg(dir)
+        .stdin(std::process::Stdio::null())
+        .output();
+    match output {
+        Ok(output) if output.status.success() => found.inputs.push(Input::Rendered {
+            display: format!("{arg} (kustomize build)"),
+            text: output.stdout,
+        }),
+        Ok(output) => {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            found.problems.push(Problem {
+                path: arg.to_owned(),
+                message: format!(
+                    "kubectl kustomize failed: {}",
+                    stderr
+                        .lines()
+                        .find(|l| !l.trim().is_empty())
+                        .unwrap_or("no message")
+                ),
+            });
+        }
+        Err(error) => found.problems.push(Problem {
+            path: arg.to_owned(),
+            message: format!("--kustomize needs kubectl on the PATH ({error})"),
+        }),
     }
 }
 
@@ -61,6 +120,7 @@ pub struct Filter {
     exclude: Excludes,
     /// `--tracked-only`: below a directory, only what git tracks or has staged.
     pub tracked_only: bool,
+    pub charts: Charts,
 }
 
 /// The `--exclude` patterns, with which of them matched something (a pattern that matches
@@ -128,6 +188,7 @@ impl Filter {
                 hits: Arc::new(exclude.iter().map(|_| AtomicBool::new(false)).collect()),
             },
             tracked_only: false,
+            charts: Charts::default(),
         })
     }
 
@@ -275,6 +336,7 @@ pub fn discover(paths: &[String], filter: &Filter) -> Result<Discovered, Discove
         notes,
     } = &mut found;
     let mut seen = Seen::default();
+    let mut charts = Vec::new();
     for arg in paths {
         if arg == "-" {
             inputs.push(Input::Stdin);
@@ -318,6 +380,13 @@ pub fn discover(paths: &[String], filter: &Filter) -> Result<Discovered, Discove
             }
             continue;
         }
+        if filter.charts.kustomize && kustomization(root).is_some() {
+            let mut built = Discovered::default();
+            build_kustomization(arg, root, &mut built);
+            inputs.extend(built.inputs);
+            problems.extend(built.problems);
+            continue;
+        }
         let tracked = if filter.tracked_only {
             match git_files(root) {
                 Ok(files) => Some(files),
@@ -338,7 +407,7 @@ pub fn discover(paths: &[String], filter: &Filter) -> Result<Discovered, Discove
             filter,
             tracked: tracked.as_ref(),
         };
-        let skipped = walked.run(&mut seen, inputs, problems);
+        let skipped = walked.run(&mut seen, inputs, problems, &mut charts);
         if skipped > 0 {
             notes.push(Problem {
                 path: arg.clone(),
@@ -353,7 +422,123 @@ pub fn discover(paths: &[String], filter: &Filter) -> Result<Discovered, Discove
             });
         }
     }
+    // A subchart (below another chart's charts/) is rendered with its parent.
+    charts.sort();
+    let mut outer: Vec<PathBuf> = Vec::new();
+    for chart in charts {
+        if !outer.iter().any(|parent| chart.starts_with(parent)) {
+            outer.push(chart);
+        }
+    }
+    for chart in &outer {
+        render_chart(chart, &filter.charts, &mut found);
+    }
     Ok(found)
+}
+
+/// A `templates` directory of a chart (its parent has a Chart.yaml).
+fn is_chart_templates(entry: &ignore::DirEntry) -> bool {
+    entry.file_type().is_some_and(|t| t.is_dir())
+        && entry.file_name() == "templates"
+        && entry
+            .path()
+            .parent()
+            .is_some_and(|chart| chart.join("Chart.yaml").is_file())
+}
+
+/// Renders a chart with `helm template` into one input per template; without helm, says once
+/// that the chart's templates were not linted.
+fn render_chart(chart: &Path, options: &Charts, found: &mut Discovered) {
+    let display = chart.to_string_lossy().into_owned();
+    let helm = options
+        .helm
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("helm"));
+    let mut command = std::process::Command::new(&helm);
+    command.arg("template").arg(chart);
+    for values in &options.values {
+        command.arg("--values").arg(values);
+    }
+    let output = command.stdin(std::process::Stdio::null()).output();
+    let output = match output {
+        Ok(output) => output,
+        Err(error) => {
+            let why = if error.kind() == std::io::ErrorKind::NotFound {
+                "helm is not on the PATH".to_owned()
+            } else {
+                format!("helm could not run ({error})")
+            };
+            found.notes.push(Problem {
+                path: display.clone(),
+                message: format!(
+                    "a Helm chart, not rendered: {why}, so its templates were not linted (install helm, or lint `helm template {display} | kubectl ippool lint -`)"
+                ),
+            });
+            return;
+        }
+    };
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        found.problems.push(Problem {
+            path: display,
+            message: format!(
+                "helm template failed: {}",
+                stderr
+                    .lines()
+                    .find(|l| !l.trim().is_empty())
+                    .unwrap_or("no message")
+            ),
+        });
+        return;
+    }
+    for (template, text) in split_rendered(&output.stdout) {
+        found.inputs.push(Input::Rendered {
+            display: format!("{} (helm template)", chart.join(template).to_string_lossy()),
+            text,
+        });
+    }
+}
+
+/// `helm template` output, documents grouped by the template their `# Source: CHART/PATH` line
+/// names, in first-seen order; PATH is relative to the chart directory.
+fn split_rendered(output: &[u8]) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut groups: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    let mut document: Vec<u8> = Vec::new();
+    let flush = |document: &mut Vec<u8>, groups: &mut Vec<(PathBuf, Vec<u8>)>| {
+        if document.iter().all(u8::is_ascii_whitespace) {
+            document.clear();
+            return;
+        }
+        let template = document
+            .split(|b| *b == b'\n')
+            .find_map(|line| line.strip_prefix(b"# Source: "))
+            .map(|source| {
+                let source = String::from_utf8_lossy(source).trim().to_owned();
+                // The chart's own name comes first; the rest is the path in the chart.
+                source
+                    .split_once('/')
+                    .map_or(source.clone(), |(_, rest)| rest.to_owned())
+            })
+            .unwrap_or_else(|| "rendered.yaml".to_owned());
+        let template = PathBuf::from(template);
+        match groups.iter_mut().find(|(t, _)| *t == template) {
+            Some((_, text)) => {
+                text.extend_from_slice(b"---\n");
+                text.append(document);
+            }
+            None => groups.push((template, std::mem::take(document))),
+        }
+        document.clear();
+    };
+    for line in output.split_inclusive(|b| *b == b'\n') {
+        if line.strip_suffix(b"\n").unwrap_or(line).trim_ascii_end() == b"---" {
+            flush(&mut document, &mut groups);
+            continue;
+        }
+        document.extend_from_slice(line);
+    }
+    flush(&mut document, &mut groups);
+    groups
 }
 
 /// The files git tracks or has staged below `dir` (`git ls-files --cached`), relative to it.
@@ -387,8 +572,14 @@ struct Walk<'a> {
 }
 
 impl Walk<'_> {
-    fn run(&self, seen: &mut Seen, inputs: &mut Vec<Input>, problems: &mut Vec<Problem>) -> usize {
-        walk(self, seen, inputs, problems)
+    fn run(
+        &self,
+        seen: &mut Seen,
+        inputs: &mut Vec<Input>,
+        problems: &mut Vec<Problem>,
+        charts: &mut Vec<PathBuf>,
+    ) -> usize {
+        walk(self, seen, inputs, problems, charts)
     }
 }
 
@@ -399,6 +590,7 @@ fn walk(
     seen: &mut Seen,
     inputs: &mut Vec<Input>,
     problems: &mut Vec<Problem>,
+    charts: &mut Vec<PathBuf>,
 ) -> usize {
     let Walk {
         arg,
@@ -417,7 +609,10 @@ fn walk(
                 .path()
                 .strip_prefix(&exclude_root)
                 .unwrap_or(entry.path());
-            relative.as_os_str().is_empty() || !exclude.is_match(relative)
+            if relative.as_os_str().is_empty() {
+                return true;
+            }
+            !exclude.is_match(relative) && !is_chart_templates(entry)
         })
         .build();
     for entry in walker {
@@ -433,6 +628,11 @@ fn walk(
         };
         if file_type.is_dir() {
             continue;
+        }
+        if entry.file_name() == "Chart.yaml"
+            && let Some(chart) = entry.path().parent()
+        {
+            charts.push(chart.to_path_buf());
         }
         let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
         if filter.excluded(relative) || !filter.included(relative) {

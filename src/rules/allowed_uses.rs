@@ -2,7 +2,7 @@
 
 use super::prelude::*;
 
-/// The CRD's `maxItems` on `allowedUses` (P23, v3.32+).
+/// The CRD's `maxItems` on `allowedUses` (v3.32+).
 const MAX_ALLOWED_USES: usize = 10;
 
 declare_rule! {
@@ -45,7 +45,7 @@ declare_rule! {
     code: "IPP009",
     name: "invalid-allowed-uses",
     severity: Error,
-    summary: "unknown use, duplicates, more than 10 (P12, P23)",
+    summary: "unknown use, duplicates, more than 10",
     check: check,
 }
 

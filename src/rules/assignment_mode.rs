@@ -40,7 +40,7 @@ declare_rule! {
     code: "IPP013",
     name: "invalid-assignment-mode",
     severity: Error,
-    summary: "assignmentMode not Automatic/Manual (P22)",
+    summary: "assignmentMode not Automatic/Manual",
     check: check,
 }
 

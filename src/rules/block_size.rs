@@ -2,7 +2,7 @@
 
 use super::prelude::*;
 
-/// The CRD OpenAPI bound on `blockSize` (P7, v3.32+), which applies whatever the family.
+/// The CRD OpenAPI bound on `blockSize` (v3.32+), which applies whatever the family.
 const SCHEMA_RANGE: std::ops::RangeInclusive<i64> = 0..=128;
 
 declare_rule! {
@@ -47,7 +47,7 @@ declare_rule! {
     code: "IPP004",
     name: "block-size-out-of-range",
     severity: Error,
-    summary: "IPv4 20–32, IPv6 116–128 (P7)",
+    summary: "IPv4 20–32, IPv6 116–128",
     check: check,
 }
 

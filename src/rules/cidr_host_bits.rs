@@ -39,7 +39,7 @@ declare_rule! {
     code: "IPP002",
     name: "cidr-host-bits-set",
     severity: Error,
-    summary: "not strictly masked (P4); help shows the masked CIDR",
+    summary: "not strictly masked; help shows the masked CIDR",
     check: check,
 }
 

@@ -43,7 +43,7 @@ declare_rule! {
     code: "IPP006",
     name: "invalid-encapsulation-mode",
     severity: Error,
-    summary: "ipipMode/vxlanMode not exactly Never/Always/CrossSubnet (P9); help suggests the right case",
+    summary: "ipipMode/vxlanMode not exactly Never/Always/CrossSubnet; help suggests the right case",
     check: check,
 }
 

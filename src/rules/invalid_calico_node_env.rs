@@ -72,7 +72,7 @@ declare_rule! {
     code: "IPP301",
     name: "invalid-calico-node-env",
     severity: Error,
-    summary: "invalid `CALICO_IPV4POOL_*` / `CALICO_IPV6POOL_*` / `NO_DEFAULT_POOLS` values in a calico-node container (§7.2)",
+    summary: "invalid `CALICO_IPV4POOL_*` / `CALICO_IPV6POOL_*` / `NO_DEFAULT_POOLS` values in a calico-node container",
     check: check,
 }
 

@@ -3,14 +3,14 @@
 use super::prelude::*;
 use crate::model::cidr::{self, CidrError};
 
-/// Calico's v3.32+ CRD schema caps `cidr` at 48 characters (P3).
+/// Calico's v3.32+ CRD schema caps `cidr` at 48 characters.
 const MAX_CIDR_LENGTH: usize = 48;
 
 declare_rule! {
     /// ## What it does
     /// Checks that `spec.cidr` is present and is a subnet Calico accepts: an IPv4 or IPv6
     /// address with a prefix length in range, at most 48 characters
-    /// long from Calico 3.32 on (P3).
+    /// long from Calico 3.32 on.
     ///
     /// ## Why is this bad?
     /// Calico rejects the pool ("IPPool CIDR must be specified", "IPPool CIDR must be a valid
@@ -43,7 +43,7 @@ declare_rule! {
     code: "IPP001",
     name: "invalid-cidr",
     severity: Error,
-    summary: "`cidr` missing, not a CIDR, bare IP, prefix out of range, > 48 chars (P1–P3)",
+    summary: "`cidr` missing, not a CIDR, bare IP, prefix out of range, > 48 chars",
     check: check,
 }
 

@@ -69,7 +69,7 @@ declare_rule! {
     code: "IPP302",
     name: "invalid-installation-pool",
     severity: Error,
-    summary: "operator `Installation` ipPools values Calico's operator rejects (§7.1)",
+    summary: "operator `Installation` ipPools values Calico's operator rejects",
     check: check,
 }
 

@@ -42,7 +42,7 @@ declare_rule! {
     code: "IPP008",
     name: "ipip-and-vxlan",
     severity: Error,
-    summary: "both encapsulations enabled (P11)",
+    summary: "both encapsulations enabled",
     check: check,
 }
 

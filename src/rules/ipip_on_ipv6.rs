@@ -39,7 +39,7 @@ declare_rule! {
     code: "IPP007",
     name: "ipip-on-ipv6",
     severity: Error,
-    summary: "IPIP enabled on an IPv6 pool (P10)",
+    summary: "IPIP enabled on an IPv6 pool",
     check: check,
 }
 

@@ -57,7 +57,7 @@ declare_rule! {
     code: "IPP404",
     name: "leftover-blocks-conflict",
     severity: Error,
-    summary: "a manifest pool would cover live IPAM blocks of another block size (C2)",
+    summary: "a manifest pool would cover live IPAM blocks of another block size",
     check: check,
 }
 

@@ -44,7 +44,7 @@ declare_rule! {
     code: "IPP014",
     name: "legacy-field",
     severity: Error,
-    summary: "legacy `ipip` / `nat-outgoing` fields (P24, P25)",
+    summary: "legacy `ipip` / `nat-outgoing` fields",
     check: check,
 }
 

@@ -42,7 +42,7 @@ declare_rule! {
     code: "IPP003",
     name: "link-local-overlap",
     severity: Error,
-    summary: "overlaps 169.254.0.0/16 or fe80::/10 (P5, P6)",
+    summary: "overlaps 169.254.0.0/16 or fe80::/10",
     check: check,
 }
 

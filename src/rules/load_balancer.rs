@@ -7,9 +7,9 @@ declare_rule! {
     /// From Calico 3.30 on, checks a pool whose `allowedUses` contains `LoadBalancer` against
     /// the constraints Calico puts on such pools, one finding per violated constraint:
     /// - no other use may be listed with it;
-    /// - neither `ipipMode` nor `vxlanMode` may be enabled (P14);
-    /// - `disableBGPExport` may not be `true` (P15);
-    /// - `nodeSelector`, when written, must be exactly `all()` (P16). Calico compares the text,
+    /// - neither `ipipMode` nor `vxlanMode` may be enabled;
+    /// - `disableBGPExport` may not be `true`;
+    /// - `nodeSelector`, when written, must be exactly `all()`. Calico compares the text,
     ///   so `all( )` and `!!all()` are refused too; an omitted or empty selector is defaulted to
     ///   `all()` and is fine.
     ///
@@ -19,7 +19,7 @@ declare_rule! {
     /// Calico rejects the pool. LoadBalancer addresses are assigned to Services, not to pods
     /// or nodes, and reach the network only by BGP advertisement from every node, so they cannot
     /// share a pool with workload or tunnel addresses, be encapsulated, be hidden from BGP, or be
-    /// limited to some nodes. (The 3.30–3.32 validator's message for P15 is inverted: it says
+    /// limited to some nodes. (The 3.30–3.32 validator's message for `disableBGPExport` is inverted: it says
     /// "must have DisableBGPExport set to true" when it means false.)
     ///
     /// ## Example
@@ -46,12 +46,12 @@ declare_rule! {
     ///
     /// ## Calico source
     /// `libcalico-go/lib/validator/v3/validator.go` (`validateIPPoolSpec`, 3.30–3.32); the CRD
-    /// rules in `api/pkg/apis/projectcalico/v3/ippool.go` (3.32+ for P13 and P14, master for
-    /// P15 and P16).
+    /// rules in `api/pkg/apis/projectcalico/v3/ippool.go` (3.32+ for the uses and the
+    /// encapsulation, master for `disableBGPExport` and `nodeSelector`).
     code: "IPP010",
     name: "load-balancer-pool-conflict",
     severity: Error,
-    summary: "LoadBalancer combined with other uses, encapsulation, disableBGPExport, or nodeSelector ≠ `all()` (P13–P16)",
+    summary: "LoadBalancer combined with other uses, encapsulation, disableBGPExport, or nodeSelector ≠ `all()`",
     check: check,
 }
 
@@ -180,7 +180,7 @@ mod tests {
         }
     }
 
-    /// A LoadBalancer pool that breaks P13 and P14.
+    /// A LoadBalancer pool with other uses and an encapsulation.
     fn inventory() -> Inventory {
         let mut pool = Pool::new(PoolSource::V3, Loc::new(0, Span { start: 0, end: 1 }));
         pool.name = Field::Set(spanned("lb".to_owned(), 1));

@@ -92,7 +92,7 @@ pub(super) fn node_selector(pool: &Pool) -> Option<&Selector> {
     }
 }
 
-/// A pool Calico picks pod addresses from without being asked by an annotation (§6.1 steps
+/// A pool Calico picks pod addresses from without being asked by an annotation (its auto-assign steps
 /// 1–4): enabled, `Automatic`, and allowed for `Workload`.
 pub(super) fn serves_pods_automatically(pool: &Pool) -> bool {
     !pool.is_disabled()

@@ -65,7 +65,7 @@ declare_rule! {
     code: "IPP101",
     name: "overlapping-pools",
     severity: Error,
-    summary: "two pools (any sources, disabled included) whose CIDRs overlap (C1)",
+    summary: "two pools (any sources, disabled included) whose CIDRs overlap",
     check: check,
 }
 

@@ -51,7 +51,7 @@ declare_rule! {
     code: "IPP403",
     name: "overlaps-live-pool",
     severity: Error,
-    summary: "a manifest pool overlaps a live pool of another name (C1)",
+    summary: "a manifest pool overlaps a live pool of another name",
     check: check,
 }
 

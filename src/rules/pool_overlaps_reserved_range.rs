@@ -42,7 +42,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Calico source
-    /// Not checked by Calico, which rejects only the link-local ranges (P5, P6); the ranges are
+    /// Not checked by Calico, which rejects only the link-local ranges; the ranges are
     /// IANA's special-purpose registries (RFC 6890).
     code: "IPP110",
     name: "pool-overlaps-reserved-range",

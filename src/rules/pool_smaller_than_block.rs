@@ -42,7 +42,7 @@ declare_rule! {
     code: "IPP005",
     name: "pool-smaller-than-block",
     severity: Error,
-    summary: "enabled pool whose prefix is longer than its effective blockSize (P8)",
+    summary: "enabled pool whose prefix is longer than its effective blockSize",
     check: check,
 }
 

@@ -3,7 +3,7 @@
 use super::prelude::*;
 use crate::model::pool::{SelectorField, Spanned};
 
-/// The v3 CRD schema caps both selectors at 1024 characters on master (P21).
+/// The v3 CRD schema caps both selectors at 1024 characters on master.
 const MAX_SELECTOR_LENGTH: usize = 1024;
 
 declare_rule! {
@@ -12,8 +12,8 @@ declare_rule! {
     /// - the value must parse as a Calico selector; the label sits
     ///   under the character Calico's parser stops at. A value that ends in a newline — what a
     ///   `|` block scalar gives — never parses, because a newline is not selector whitespace;
-    /// - it must not contain `global(` (P18, P19; Calico 3.31 and later);
-    /// - it must be at most 1024 characters long (P21; Calico master, `--calico-version 3.33`);
+    /// - it must not contain `global(` (Calico 3.31 and later);
+    /// - it must be at most 1024 characters long (Calico master, `--calico-version 3.33`);
     /// - it must not be an unquoted `!all()` or `!has(...)`: YAML reads a leading `!` as a tag,
     ///   so Calico receives an empty selector, which selects everything (projectcalico/calico#2385).
     ///
@@ -51,7 +51,7 @@ declare_rule! {
     code: "IPP012",
     name: "invalid-selector",
     severity: Error,
-    summary: "nodeSelector/namespaceSelector that does not parse, contains `global(`, > 1024 chars, trailing newline (P18–P21)",
+    summary: "nodeSelector/namespaceSelector that does not parse, contains `global(`, > 1024 chars, trailing newline",
     check: check,
 }
 

@@ -54,7 +54,7 @@ declare_rule! {
     code: "IPP011",
     name: "tunnel-with-namespace-selector",
     severity: Error,
-    summary: "Tunnel use together with a namespaceSelector (P17)",
+    summary: "Tunnel use together with a namespaceSelector",
     check: check,
 }
 
