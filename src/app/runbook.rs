@@ -1416,6 +1416,30 @@ fn delete_resize_record(run: &Execution<'_>, pool: &str) -> Result<(), LiveError
     }
 }
 
+/// Creates the pool a resize record describes, with `block_size` (the new one) or, without it,
+/// the recorded one: through the Installation for an operator-managed pool, else directly.
+fn create_recorded_pool(
+    io: &mut Io<'_>,
+    run: &Execution<'_>,
+    pools: &crate::live::client::Resource,
+    name: &str,
+    record: &ResizeRecord,
+    block_size: Option<u8>,
+) -> Result<(), LiveError> {
+    if let Some(entry) = &record.entry {
+        let mut entry = entry.clone();
+        if let Some(size) = block_size {
+            entry["blockSize"] = json!(size);
+        }
+        return add_installation_entry(io, run, pools, entry);
+    }
+    let recorded = json!({"apiVersion": pools.api_version(), "spec": record.spec});
+    let object = created_pool(&recorded, name, record.cidr, block_size);
+    run.connection
+        .create(pools, None, &object, false)
+        .map(|_| ())
+}
+
 /// The Installation's ipPools entry named `name`.
 fn installation_entry(
     run: &Execution<'_>,
@@ -1609,25 +1633,14 @@ pub(super) fn execute_resize(
             )));
         }
         interrupt::check(&format!("creating IPPool {} again", request.pool))?;
-        match record.entry {
-            Some(mut entry) => {
-                entry["blockSize"] = json!(size);
-                add_installation_entry(io, run, &pools, entry)?;
-            }
-            None => {
-                let mut spec = record.spec.clone();
-                spec["cidr"] = json!(net.to_string());
-                spec["blockSize"] = json!(size);
-                if let Some(spec) = spec.as_object_mut() {
-                    spec.remove("disabled");
-                }
-                let object = json!({
-                    "apiVersion": pools.api_version(), "kind": "IPPool",
-                    "metadata": {"name": request.pool}, "spec": spec,
-                });
-                connection.create(&pools, None, &object, false)?;
-            }
-        }
+        create_recorded_pool(
+            io,
+            run,
+            &pools,
+            &request.pool,
+            &record,
+            Some(request.block_size),
+        )?;
         writeln!(
             io.stdout,
             "{}/{} created with blockSize {size}",
@@ -1710,23 +1723,7 @@ pub(super) fn abort_resize(
                 ))
             })?;
             let old_size = record.spec["blockSize"].as_i64().unwrap_or(26);
-            match &record.entry {
-                Some(entry) => {
-                    add_installation_entry(io, run, &pools, entry.clone())?;
-                }
-                None => {
-                    let mut spec = record.spec.clone();
-                    spec["cidr"] = json!(record.cidr.to_string());
-                    if let Some(spec) = spec.as_object_mut() {
-                        spec.remove("disabled");
-                    }
-                    let object = json!({
-                        "apiVersion": pools.api_version(), "kind": "IPPool",
-                        "metadata": {"name": request.pool}, "spec": spec,
-                    });
-                    connection.create(&pools, None, &object, false)?;
-                }
-            }
+            create_recorded_pool(io, run, &pools, &request.pool, record, None)?;
             writeln!(
                 io.stdout,
                 "{}/{} created again with its old blockSize {old_size}",

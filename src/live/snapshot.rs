@@ -104,28 +104,21 @@ pub fn cluster_objects(objects: impl IntoIterator<Item = Value>) -> Vec<Value> {
                 },
             })),
             "Pod" => Some(pod_outline(&object)),
-            "ConfigMap" if object["data"]["cni_network_config"].is_string() => {
-                Some(serde_json::json!({
-                    "apiVersion": "v1",
-                    "kind": "ConfigMap",
-                    "metadata": {
-                        "name": object["metadata"]["name"],
-                        "namespace": object["metadata"]["namespace"],
-                    },
-                    "data": {"cni_network_config": object["data"]["cni_network_config"]},
-                }))
-            }
-            "ConfigMap" if object["data"]["ClusterConfiguration"].is_string() => {
-                Some(serde_json::json!({
-                    "apiVersion": "v1",
-                    "kind": "ConfigMap",
-                    "metadata": {
-                        "name": object["metadata"]["name"],
-                        "namespace": object["metadata"]["namespace"],
-                    },
-                    "data": {"ClusterConfiguration": object["data"]["ClusterConfiguration"]},
-                }))
-            }
+            // calico-config's CNI network config, kubeadm-config's ClusterConfiguration.
+            "ConfigMap" => ["cni_network_config", "ClusterConfiguration"]
+                .into_iter()
+                .find(|key| object["data"][*key].is_string())
+                .map(|key| {
+                    serde_json::json!({
+                        "apiVersion": "v1",
+                        "kind": "ConfigMap",
+                        "metadata": {
+                            "name": object["metadata"]["name"],
+                            "namespace": object["metadata"]["namespace"],
+                        },
+                        "data": {key: object["data"][key]},
+                    })
+                }),
             _ => crate::live::calico::WORKLOADS
                 .iter()
                 .find(|(resource, _)| resource.kind == kind)
