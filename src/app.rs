@@ -9,15 +9,14 @@ use clap::{CommandFactory, FromArgMatches};
 
 mod complete;
 mod interrupt;
+mod lint;
 mod live;
 mod runbook;
 mod which;
 
-use crate::cli::{Cli, ColorChoice, Command, ListFormat, OutputFormat, RulesArgs};
-use crate::lint;
+use crate::cli::{Cli, ColorChoice, Command, ListFormat, RulesArgs};
 use crate::report::{self, human};
 use crate::rules::{self, RULES};
-use crate::settings::LintSettings;
 
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
@@ -86,7 +85,7 @@ pub fn run(args: Vec<OsString>, io: &mut Io<'_>) -> i32 {
         }
     };
     let result = match cli.command {
-        Command::Lint(args) => lint_command(args, io),
+        Command::Lint(args) => lint::lint_command(args, io),
         Command::Rules(args) => rules_command(&args, io),
         Command::Explain { rule } => explain_command(&rule, io),
         Command::Plan(args) => plan_command(&args, io),
@@ -159,11 +158,7 @@ fn print_error(io: &mut Io<'_>, error: &dyn miette::Diagnostic) {
         let _ = io.stderr.write_all(text.as_bytes());
         return;
     }
-    let theme = if io.stderr_is_terminal && !no_color_env() {
-        miette::GraphicalTheme::unicode()
-    } else {
-        miette::GraphicalTheme::unicode_nocolor()
-    };
+    let theme = human_style(ColorChoice::Auto, io.stderr_is_terminal).theme();
     let handler = miette::GraphicalReportHandler::new_themed(theme).with_links(false);
     let mut text = String::new();
     if handler.render_report(&mut text, error).is_err() {
@@ -178,130 +173,45 @@ fn print_error(io: &mut Io<'_>, error: &dyn miette::Diagnostic) {
     let _ = io.stderr.write_all(text.as_bytes());
 }
 
-fn no_color_env() -> bool {
-    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+/// How human output looks on a stream: colour as `--color` says, in `auto` off with `NO_COLOR`,
+/// on with `FORCE_COLOR` or `CLICOLOR_FORCE`, off on a dumb terminal, else on a terminal only;
+/// box drawing unless the locale is not UTF-8 (`LANG=C`) or the terminal is dumb.
+pub(crate) fn human_style(choice: ColorChoice, is_terminal: bool) -> human::Options {
+    style_from(choice, is_terminal, &|name| {
+        std::env::var_os(name).map(|value| value.to_string_lossy().into_owned())
+    })
 }
 
-fn lint_command(args: crate::cli::LintArgs, io: &mut Io<'_>) -> Result<i32, Failure> {
-    let settings = LintSettings::resolve(args).map_err(|e| Failure::Report(Box::new(e)))?;
-    let cluster = live::cluster_state(&settings.cluster_source)?;
-    let outcome = lint::run_with_cluster(&settings, io.stdin, cluster)
-        .map_err(|e| Failure::Report(Box::new(e)))?;
-
-    let failing = settings
-        .fail_on
-        .is_some_and(|threshold| outcome.findings.iter().any(|f| f.severity >= threshold));
-    let mut code = if failing { EXIT_FINDINGS } else { EXIT_OK };
-    if !outcome.problems.is_empty() {
-        code = EXIT_TROUBLE;
+fn style_from(
+    choice: ColorChoice,
+    is_terminal: bool,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> human::Options {
+    let set = |name: &str| env(name).filter(|value| !value.is_empty());
+    let dumb = set("TERM").is_some_and(|term| term == "dumb");
+    let forced = ["FORCE_COLOR", "CLICOLOR_FORCE"].iter().any(|name| {
+        set(name).is_some_and(|value| value != "0" && !value.eq_ignore_ascii_case("false"))
+    });
+    let color = match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto if set("NO_COLOR").is_some() => false,
+        ColorChoice::Auto if forced => true,
+        ColorChoice::Auto => is_terminal && !dumb,
+    };
+    // The locale in force is the first of these that is set; unset means C, but a missing
+    // locale is far more often a bare container than a terminal that cannot draw boxes.
+    let locale = ["LC_ALL", "LC_CTYPE", "LANG"]
+        .iter()
+        .find_map(|name| set(name));
+    let utf8 = locale.is_none_or(|locale| {
+        let locale = locale.to_ascii_lowercase();
+        locale.contains("utf-8") || locale.contains("utf8")
+    });
+    human::Options {
+        color,
+        unicode: utf8 && !dumb,
     }
-
-    let written = match settings.output {
-        OutputFormat::Human => {
-            let color = match settings.color {
-                ColorChoice::Always => true,
-                ColorChoice::Never => false,
-                ColorChoice::Auto => io.stdout_is_terminal && !no_color_env(),
-            };
-            human::render(
-                io.stdout,
-                &outcome.findings,
-                &outcome.sources,
-                &outcome.summary,
-                &human::Options { color },
-            )
-        }
-        OutputFormat::Json => report::json::render(
-            io.stdout,
-            &outcome.findings,
-            &outcome.sources,
-            &outcome.summary,
-        ),
-        OutputFormat::Sarif => {
-            let cwd = std::env::current_dir().ok();
-            report::sarif::render(
-                io.stdout,
-                &outcome.findings,
-                &outcome.sources,
-                &report::sarif::Options {
-                    rules: RULES,
-                    cwd: cwd.as_deref(),
-                },
-            )
-        }
-        OutputFormat::Github => report::github::render(
-            io.stdout,
-            &outcome.findings,
-            &outcome.sources,
-            &report::github::Paths {
-                cwd: std::env::current_dir().ok(),
-                workspace: std::env::var_os("GITHUB_WORKSPACE")
-                    .filter(|w| !w.is_empty())
-                    .map(Into::into),
-            },
-        ),
-        OutputFormat::Junit => report::junit::render(
-            io.stdout,
-            &outcome.findings,
-            &outcome.sources,
-            &outcome.problems,
-            settings.fail_on,
-        ),
-    }
-    .and_then(|()| io.stdout.flush());
-    match written {
-        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => return Ok(code),
-        other => other?,
-    }
-    for note in &outcome.notes {
-        let _ = writeln!(
-            io.stderr,
-            "kubectl-ippool: note: {}: {}",
-            note.path, note.message
-        );
-    }
-    for problem in &outcome.problems {
-        let _ = writeln!(
-            io.stderr,
-            "kubectl-ippool: {}: {}",
-            report::escape_controls(&problem.path, &[]),
-            report::escape_controls(&problem.message, &[])
-        );
-    }
-    for warning in &outcome.warnings {
-        let _ = writeln!(
-            io.stderr,
-            "kubectl-ippool: warning: {}",
-            report::escape_controls(warning, &[])
-        );
-    }
-    // A typo in a CI path or glob must not pass as a clean run.
-    if outcome.summary.files == 0 && outcome.summary.cluster_objects == 0 {
-        let _ = writeln!(
-            io.stderr,
-            "kubectl-ippool: {}: no file to lint in {} (files matching {}){}",
-            if settings.fail_if_no_files {
-                "error"
-            } else {
-                "warning"
-            },
-            report::escape_controls(&settings.paths.join(", "), &[]),
-            if settings.include.is_empty() {
-                crate::manifest::discover::DEFAULT_INCLUDE.join(", ")
-            } else {
-                settings.include.join(", ")
-            },
-            if settings.fail_if_no_files {
-                ""
-            } else {
-                "; --fail-if-no-files makes this an error"
-            }
-        );
-        if settings.fail_if_no_files {
-            code = EXIT_TROUBLE;
-        }
-    }
-    Ok(code)
 }
 
 fn rules_command(args: &RulesArgs, io: &mut Io<'_>) -> Result<i32, Failure> {
@@ -315,6 +225,7 @@ fn rules_command(args: &RulesArgs, io: &mut Io<'_>) -> Result<i32, Failure> {
                         "name": rule.name,
                         "severity": rule.severity.as_str(),
                         "summary": rule.summary,
+                        "fix": (rule.fix != rules::Fixable::NONE).then(|| rule.fix.label()),
                     })
                 })
                 .collect();
@@ -323,13 +234,15 @@ fn rules_command(args: &RulesArgs, io: &mut Io<'_>) -> Result<i32, Failure> {
         }
         ListFormat::Human => {
             let name_width = RULES.iter().map(|r| r.name.len()).max().unwrap_or(0);
+            let fix_width = "safe+unsafe".len();
             for rule in RULES {
                 writeln!(
                     io.stdout,
-                    "{}  {:<name_width$}  {:<7}  {}",
+                    "{}  {:<name_width$}  {:<7}  {:<fix_width$}  {}",
                     rule.code,
                     rule.name,
                     rule.severity.as_str(),
+                    rule.fix.label(),
                     rule.summary
                 )?;
             }
@@ -406,26 +319,27 @@ fn plan_findings(plan: &crate::model::capacity::Plan) -> Vec<report::Finding> {
 
 /// `completion SHELL`: the clap_complete script for the binary called directly. completions/
 /// holds the same scripts, drift-tested.
+/// `completion SHELL`. The bash, zsh and fish scripts ask the binary for candidates
+/// (`__complete`, cobra's protocol, as the kubectl shim does), so they complete rule codes, flag
+/// values and paths as the binary knows them; PowerShell's is clap_complete's static script.
 fn completion_command(shell: crate::cli::CompletionShell, io: &mut Io<'_>) -> Result<i32, Failure> {
     use crate::cli::CompletionShell;
-    use clap_complete::Shell;
-    let shell = match shell {
-        CompletionShell::Bash => Shell::Bash,
-        CompletionShell::Zsh => Shell::Zsh,
-        CompletionShell::Fish => Shell::Fish,
-        CompletionShell::Powershell => Shell::PowerShell,
+    let script = match shell {
+        CompletionShell::Bash => include_str!("app/completion/kubectl-ippool.bash").to_owned(),
+        CompletionShell::Zsh => include_str!("app/completion/_kubectl-ippool").to_owned(),
+        CompletionShell::Fish => include_str!("app/completion/kubectl-ippool.fish").to_owned(),
+        CompletionShell::Powershell => {
+            // Not the `kubectl ippool` usage name: the script completes the binary's own name.
+            let mut script = Vec::new();
+            clap_complete::generate(
+                clap_complete::Shell::PowerShell,
+                &mut Cli::command(),
+                "kubectl-ippool",
+                &mut script,
+            );
+            String::from_utf8_lossy(&script).into_owned()
+        }
     };
-    // Not the `kubectl ippool` usage name: the script completes the binary's own name.
-    let mut script = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), "kubectl-ippool", &mut script);
-    let mut script = String::from_utf8_lossy(&script).into_owned();
-    if shell == Shell::Bash {
-        // clap_complete's bash script names a subcommand's state `kubectl__ippool__subcmd__lint`
-        // where it tracks it and `kubectl__subcmd__ippool__subcmd__lint` where it matches it
-        // (clap-rs/clap#6421, hyphenated bin names), so nothing after a subcommand completed.
-        // A no-op once clap_complete spells both alike.
-        script = script.replace("kubectl__subcmd__ippool", "kubectl__ippool");
-    }
     io.stdout.write_all(script.as_bytes())?;
     Ok(EXIT_OK)
 }
@@ -468,5 +382,59 @@ pub fn run_with_stdio(args: Vec<OsString>) -> i32 {
             EXIT_TROUBLE
         }
         _ => code,
+    }
+}
+
+#[cfg(test)]
+mod style_tests {
+    use super::*;
+
+    fn style(choice: ColorChoice, terminal: bool, vars: &[(&str, &str)]) -> (bool, bool) {
+        let env = |name: &str| {
+            vars.iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| (*value).to_owned())
+        };
+        let options = style_from(choice, terminal, &env);
+        (options.color, options.unicode)
+    }
+
+    #[test]
+    fn colour_follows_the_flag_then_the_environment_then_the_terminal() {
+        use ColorChoice::{Always, Auto, Never};
+        assert_eq!(style(Auto, true, &[]), (true, true));
+        assert_eq!(style(Auto, false, &[]), (false, true));
+        assert_eq!(style(Auto, true, &[("NO_COLOR", "1")]), (false, true));
+        assert_eq!(style(Auto, false, &[("FORCE_COLOR", "1")]), (true, true));
+        assert_eq!(style(Auto, false, &[("CLICOLOR_FORCE", "1")]), (true, true));
+        assert_eq!(style(Auto, false, &[("FORCE_COLOR", "0")]), (false, true));
+        assert_eq!(
+            style(Auto, false, &[("FORCE_COLOR", "1"), ("NO_COLOR", "1")]),
+            (false, true)
+        );
+        assert_eq!(style(Auto, true, &[("TERM", "dumb")]), (false, false));
+        assert_eq!(style(Always, false, &[("NO_COLOR", "1")]), (true, true));
+        assert_eq!(style(Never, true, &[("FORCE_COLOR", "1")]), (false, true));
+    }
+
+    #[test]
+    fn box_drawing_needs_a_utf8_locale() {
+        use ColorChoice::Never;
+        assert_eq!(style(Never, false, &[("LANG", "C")]), (false, false));
+        assert_eq!(style(Never, false, &[("LANG", "POSIX")]), (false, false));
+        assert_eq!(
+            style(Never, false, &[("LANG", "en_US.UTF-8")]),
+            (false, true)
+        );
+        assert_eq!(style(Never, false, &[("LANG", "C.utf8")]), (false, true));
+        // LC_ALL overrides LANG.
+        assert_eq!(
+            style(Never, false, &[("LC_ALL", "C"), ("LANG", "en_US.UTF-8")]),
+            (false, false)
+        );
+        assert_eq!(
+            style(Never, false, &[("LC_CTYPE", "de_DE.UTF-8"), ("LANG", "C")]),
+            (false, true)
+        );
     }
 }

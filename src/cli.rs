@@ -208,6 +208,14 @@ pub struct LintArgs {
     #[arg(long, value_name = "CODE|NAME", value_delimiter = ',')]
     pub ignore: Vec<String>,
 
+    /// Run these rules too, besides those --select or the config file choose
+    #[arg(long, value_name = "CODE|NAME", value_delimiter = ',')]
+    pub extend_select: Vec<String>,
+
+    /// Skip these rules too, besides those --ignore or the config file skip
+    #[arg(long, value_name = "CODE|NAME", value_delimiter = ',')]
+    pub extend_ignore: Vec<String>,
+
     /// Only read files below directories that match these globs (default: *.yaml, *.yml, *.json)
     #[arg(long, value_name = "GLOB")]
     pub include: Vec<String>,
@@ -219,6 +227,10 @@ pub struct LintArgs {
     /// Settings file [default: the nearest .ippool-lint.yaml from the working directory upward]
     #[arg(long, value_name = "FILE")]
     pub config: Option<String>,
+
+    /// Read no settings file, not even the nearest .ippool-lint.yaml
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
 
     /// Calico release whose rules apply: 3.28 to 3.32, 3.33 (= master, unreleased), or latest
     /// (3.32) [default: latest]
@@ -269,7 +281,44 @@ pub struct LintArgs {
     #[arg(long)]
     pub fail_if_no_files: bool,
 
-    /// When to use colors (NO_COLOR is honoured in auto)
+    /// The file name findings in stdin (`-`) are reported at [default: <stdin>]
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<String>,
+
+    /// Apply the safe fixes (case of a mode or field, a quoted number or boolean) to the files,
+    /// changing only the flagged values, then report what is left
+    #[arg(long, help_heading = "Fixes")]
+    pub fix: bool,
+
+    /// Also apply the fixes that guess at the meaning (mask a CIDR's host bits, rename a
+    /// near-miss annotation key or field); with --fix or --diff
+    #[arg(long, help_heading = "Fixes")]
+    pub unsafe_fixes: bool,
+
+    /// Print the fixes as a unified diff instead of writing them; exit 1 when there is one
+    #[arg(long, help_heading = "Fixes")]
+    pub diff: bool,
+
+    /// Print the findings only: no summary line, notes or warnings
+    #[arg(short, long, help_heading = "Reporting")]
+    pub quiet: bool,
+
+    /// Print the number of findings of each rule instead of the findings
+    #[arg(long, help_heading = "Reporting")]
+    pub statistics: bool,
+
+    /// Print each file that would be read (and, for each, the documents the quick scan would
+    /// pass over) instead of linting
+    #[arg(long, help_heading = "Reporting")]
+    pub show_files: bool,
+
+    /// Print the settings the run would use (rules, versions, cluster facts given, the settings
+    /// file) instead of linting
+    #[arg(long, help_heading = "Reporting")]
+    pub show_config: bool,
+
+    /// When to use colors (NO_COLOR is honoured in auto; FORCE_COLOR and CLICOLOR_FORCE turn
+    /// them on)
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
@@ -719,6 +768,8 @@ pub struct RulesArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
     Human,
+    /// One `path:line:col: CODE message` line per finding, for grep and editor problem matchers
+    Concise,
     Json,
     Sarif,
     Github,

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod fix;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod lint;

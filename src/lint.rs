@@ -30,6 +30,21 @@ pub struct Outcome {
     /// What is probably a mistake in the command line (an `--exclude` that matched nothing):
     /// stderr, exit code unchanged.
     pub warnings: Vec<String>,
+    /// The file on disk behind each source, by [`SourceId`]: `None` for stdin, rendered charts
+    /// and kustomizations, and live objects, which `--fix` cannot write back.
+    pub on_disk: Vec<Option<PathBuf>>,
+    /// Each input read, in input order (`--show-files`).
+    pub read: Vec<FileRead>,
+}
+
+/// One input as `--show-files` reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileRead {
+    pub name: String,
+    pub bytes: usize,
+    pub documents: usize,
+    /// Documents the cheap scan passed over: no rule reads them, so they were not parsed.
+    pub skipped: usize,
 }
 
 pub fn run(settings: &LintSettings, stdin: &mut dyn Read) -> Result<Outcome, DiscoverError> {
@@ -89,7 +104,11 @@ pub fn run_with_cluster(
         // text stays.
         let keep_text = stamp.is_none_or(|stamp| !stamp.regular);
         let _share = budget.acquire(bytes.len() as u64);
-        let (file, mut result) = load(input.display(), source, bytes, !settings.no_skip, keep_text);
+        let name = match (input, &settings.stdin_filename) {
+            (Input::Stdin, Some(name)) => name.as_str(),
+            _ => input.display(),
+        };
+        let (file, mut result) = load(name, source, bytes, !settings.no_skip, keep_text);
         result.stamp = stamp;
         Ok((file, result))
     };
@@ -110,6 +129,7 @@ pub fn run_with_cluster(
     let mut suppressions = Vec::new();
     let mut alias_targets = HashMap::new();
     let mut stamps: Vec<Option<Stamp>> = Vec::new();
+    let mut read = Vec::new();
     for result in loaded {
         match result {
             Ok((
@@ -119,9 +139,16 @@ pub fn run_with_cluster(
                     suppressed,
                     aliases,
                     stamp,
+                    bytes: file_bytes,
                 },
             )) => {
                 stamps.push(stamp);
+                read.push(FileRead {
+                    name: file.name.clone(),
+                    bytes: file_bytes,
+                    documents: loaded.documents,
+                    skipped: loaded.skipped,
+                });
                 let source = sources.len() as SourceId;
                 alias_targets.extend(
                     aliases
@@ -218,6 +245,13 @@ pub fn run_with_cluster(
         .into_iter()
         .map(|pattern| format!("--exclude {pattern:?} matched nothing"))
         .collect();
+    let on_disk = inputs
+        .iter()
+        .map(|input| match input {
+            Input::File { path, .. } => Some(path.clone()),
+            Input::Stdin | Input::Rendered { .. } => None,
+        })
+        .collect();
     Ok(Outcome {
         findings,
         sources,
@@ -225,6 +259,8 @@ pub fn run_with_cluster(
         problems,
         notes,
         warnings,
+        on_disk,
+        read,
     })
 }
 
@@ -491,6 +527,7 @@ struct FileResult {
     suppressed: suppress::Collector,
     aliases: Aliases,
     stamp: Option<Stamp>,
+    bytes: usize,
 }
 
 /// Where each alias of a file points: (alias token, anchored node) spans, so findings reached
@@ -551,6 +588,7 @@ fn load(
 ) -> (SourceFile, FileResult) {
     let mut suppressed = suppress::Collector::default();
     let mut aliases = Aliases::default();
+    let size = bytes.len();
     if bytes.len() as u64 > MAX_FILE_BYTES {
         let problem = LoadProblem {
             message: format!(
@@ -574,6 +612,7 @@ fn load(
             suppressed,
             aliases,
             stamp: None,
+            bytes: size,
         };
         return (SourceFile::new(name, ""), result);
     }
@@ -601,6 +640,7 @@ fn load(
         suppressed,
         aliases,
         stamp: None,
+        bytes: size,
     };
     (file, result)
 }

@@ -88,6 +88,26 @@ pub struct LintSettings {
     pub no_skip: bool,
     pub cluster_source: ClusterSource,
     pub exhaustion_threshold: f64,
+    /// `--fix`, `--diff`: what to do with the fixes findings carry.
+    pub fix: FixMode,
+    /// `--unsafe-fixes`: fixes that guess at the meaning too.
+    pub unsafe_fixes: bool,
+    /// `--stdin-filename`: the name findings in stdin are reported at.
+    pub stdin_filename: Option<String>,
+    pub quiet: bool,
+    pub statistics: bool,
+    pub show_files: bool,
+    pub show_config: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixMode {
+    /// Report only (a finding says when `--fix` would mend it).
+    Report,
+    /// Write the fixes, then report what is left.
+    Write,
+    /// Print the fixes as a diff; write nothing.
+    Diff,
 }
 
 impl LintSettings {
@@ -96,6 +116,7 @@ impl LintSettings {
     pub fn resolve(args: LintArgs) -> Result<Self, SettingsError> {
         let config = match &args.config {
             Some(path) => config::load(Path::new(path), path)?,
+            None if args.no_config => Config::default(),
             None => match std::env::current_dir()
                 .ok()
                 .and_then(|cwd| config::discover(&cwd))
@@ -119,12 +140,20 @@ impl LintSettings {
             }
             Ok(Some(found))
         };
-        let select = from_flags(&args.select)?
+        // --extend-* adds to what --select/--ignore or the file chose, as ruff's do.
+        let mut select = from_flags(&args.select)?
             .or(config.select)
             .unwrap_or_default();
-        let ignore = from_flags(&args.ignore)?
+        let mut ignore = from_flags(&args.ignore)?
             .or(config.ignore)
             .unwrap_or_default();
+        if let Some(extra) = from_flags(&args.extend_select)? {
+            // Extending "every rule" selects every rule still.
+            if !select.is_empty() {
+                select.extend(extra);
+            }
+        }
+        ignore.extend(from_flags(&args.extend_ignore)?.unwrap_or_default());
         let selected = rules::RULES
             .iter()
             .copied()
@@ -224,6 +253,19 @@ impl LintSettings {
                 .map(|(rule, severity)| (rule.code, *severity))
                 .collect(),
             config: config.path,
+            fix: if args.diff {
+                FixMode::Diff
+            } else if args.fix {
+                FixMode::Write
+            } else {
+                FixMode::Report
+            },
+            unsafe_fixes: args.unsafe_fixes,
+            stdin_filename: args.stdin_filename,
+            quiet: args.quiet,
+            statistics: args.statistics,
+            show_files: args.show_files,
+            show_config: args.show_config,
         })
     }
 }

@@ -96,9 +96,14 @@ fn json_output_follows_the_contract_field_for_field() {
     assert_eq!(
         keys(diagnostic),
         [
-            "code", "help", "location", "message", "related", "rule", "severity"
+            "code", "fix", "help", "location", "message", "related", "rule", "severity"
         ]
     );
+    // Masking host bits guesses at the meaning: an unsafe fix, with its one edit resolved.
+    assert_eq!(diagnostic["fix"]["applicability"], "unsafe");
+    assert_eq!(diagnostic["fix"]["edits"][0]["content"], "10.0.0.0/16");
+    assert_eq!(diagnostic["fix"]["edits"][0]["location"]["line"], 6);
+    assert_eq!(diagnostic["fix"]["edits"][0]["location"]["column"], 9);
     assert_eq!(diagnostic["code"], "IPP002");
     assert_eq!(diagnostic["rule"], "cidr-host-bits-set");
     assert_eq!(diagnostic["severity"], "error");

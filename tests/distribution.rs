@@ -80,19 +80,44 @@ fn committed_completion_scripts_are_current() {
     );
 }
 
-/// Completes `words` (the last one under the cursor) with the committed bash script.
-fn bash_complete(bash: &Path, words: &[&str]) -> String {
-    let script = r#"
-        source completions/kubectl-ippool.bash
-        COMP_WORDS=("$@")
-        COMP_CWORD=$(($# - 1))
-        fn=$(complete -p kubectl-ippool | sed -E 's/.* -F ([^ ]+) .*/\1/')
-        "$fn" kubectl-ippool "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
-        printf '%s\n' "${COMPREPLY[@]}"
-    "#;
+/// A temporary directory holding `pool.yaml` and `ports/`, to see path completion in.
+fn completion_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("pool.yaml"), "").unwrap();
+    std::fs::create_dir(dir.path().join("ports")).unwrap();
+    dir
+}
+
+/// Completes `line` (the cursor at its end) with the committed bash script, run in `cwd` with
+/// the binary on PATH, as bash's programmable completion calls it.
+fn bash_complete(bash: &Path, cwd: &Path, line: &str) -> String {
+    let script = format!(
+        r#"
+        source {}/completions/kubectl-ippool.bash
+        # Outside a real completion compopt fails: record what the script asks of it.
+        compopt() {{ compopt="$*"; }}
+        COMP_LINE="$1"
+        COMP_POINT=${{#COMP_LINE}}
+        read -ra COMP_WORDS <<<"$COMP_LINE"
+        [[ $COMP_LINE =~ [[:space:]]$ ]] && COMP_WORDS+=("")
+        # bash itself splits at `=`.
+        last=${{COMP_WORDS[${{#COMP_WORDS[@]}} - 1]}}
+        [[ $last == *=* ]] && COMP_WORDS[${{#COMP_WORDS[@]}} - 1]=${{last##*=}}
+        COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1))
+        _kubectl_ippool kubectl-ippool "${{COMP_WORDS[COMP_CWORD]}}"
+        if ((${{#COMPREPLY[@]}} == 0)) && [[ $compopt == "-o default" ]]; then
+            echo "<files>"
+        fi
+        ((${{#COMPREPLY[@]}})) && printf '%s\n' "${{COMPREPLY[@]}}" | sort
+        true
+        "#,
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let bin_dir = Path::new(BIN).parent().unwrap();
     let output = Command::new(bash)
-        .args(["-c", script, "bash"])
-        .args(words)
+        .current_dir(cwd)
+        .env("PATH", path_with(&[bin_dir]))
+        .args(["-c", &script, "bash", line])
         .output()
         .unwrap();
     assert!(
@@ -100,29 +125,134 @@ fn bash_complete(bash: &Path, words: &[&str]) -> String {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    stdout(&output)
+    stdout(&output).trim_start_matches('\n').to_owned()
 }
 
-/// Regression: clap_complete's bash script completed nothing after a subcommand for a
-/// hyphenated bin name (clap-rs/clap#6421); `completion bash` patches it.
+/// The bash script asks the binary, so it completes subcommands, flags, flag values, rule codes
+/// (after `=` and after a comma too) and leaves paths to bash.
 #[test]
-fn bash_script_completes_after_a_subcommand() {
+fn bash_script_completes_rule_codes_and_paths_by_asking_the_binary() {
     let Some(bash) = find_on_path("bash") else {
         eprintln!("skipping: bash is not on PATH");
         return;
     };
+    let dir = completion_dir();
+    let complete = |line: &str| bash_complete(&bash, dir.path(), line);
+    assert_eq!(complete("kubectl-ippool li"), "lint\nlist\n");
+    assert_eq!(complete("kubectl-ippool lint --fail-o"), "--fail-on\n");
+    assert_eq!(complete("kubectl-ippool completion f"), "fish\n");
     assert_eq!(
-        bash_complete(&bash, &["kubectl-ippool", "li"]),
-        "lint\nlist\n"
+        complete("kubectl-ippool lint --select IPP10"),
+        "IPP101\nIPP102\nIPP103\nIPP104\nIPP105\nIPP106\nIPP107\nIPP108\nIPP109\n"
     );
     assert_eq!(
-        bash_complete(&bash, &["kubectl-ippool", "lint", "--fail-o"]),
-        "--fail-on\n"
+        complete("kubectl-ippool lint --ignore=IPP00"),
+        "IPP000\nIPP001\nIPP002\nIPP003\nIPP004\nIPP005\nIPP006\nIPP007\nIPP008\nIPP009\n"
     );
     assert_eq!(
-        bash_complete(&bash, &["kubectl-ippool", "completion", "f"]),
-        "fish\n"
+        complete("kubectl-ippool lint --select IPP101,invalid-ci"),
+        "IPP101,invalid-cidr\n"
     );
+    assert_eq!(
+        complete("kubectl-ippool explain IPP20"),
+        "IPP201\nIPP202\nIPP203\nIPP204\nIPP205\nIPP206\nIPP207\nIPP208\nIPP209\n"
+    );
+    // A path is bash's to complete: no candidate, and file names allowed.
+    assert_eq!(complete("kubectl-ippool lint po"), "<files>\n");
+    assert_eq!(
+        complete("kubectl-ippool lint -o "),
+        "concise\ngithub\nhuman\njson\njunit\nsarif\n"
+    );
+}
+
+/// The zsh script, with zsh's `_describe` and `_files` stood in for (they need an interactive
+/// line editor): what the script hands them.
+#[test]
+fn zsh_script_hands_the_binarys_candidates_to_zsh() {
+    let Some(zsh) = find_on_path("zsh") else {
+        eprintln!("skipping: zsh is not on PATH");
+        return;
+    };
+    let dir = completion_dir();
+    let bin_dir = Path::new(BIN).parent().unwrap();
+    let complete = |line: &str| {
+        let script = format!(
+            r#"
+            compdef() {{ }}
+            _describe() {{ print -l -- "${{(@P)5}}" }}
+            _files() {{ print "<files>" }}
+            source {}/completions/_kubectl-ippool
+            words=(${{(z)1}})
+            [[ $1 == *' ' ]] && words+=("")
+            CURRENT=${{#words}}
+            _kubectl-ippool
+            "#,
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let output = Command::new(&zsh)
+            .current_dir(dir.path())
+            .env("PATH", path_with(&[bin_dir]))
+            .args(["-f", "-c", &script, "zsh", line])
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        stdout(&output)
+    };
+    assert_eq!(complete("kubectl-ippool li"), "lint\nlist\n");
+    assert_eq!(
+        complete("kubectl-ippool lint --select=IPP10"),
+        (1..=9)
+            .map(|n| format!("--select=IPP10{n}\n"))
+            .collect::<String>()
+    );
+    assert_eq!(complete("kubectl-ippool lint po"), "<files>\n");
+    assert_eq!(complete("kubectl-ippool lint -o j"), "json\njunit\n");
+}
+
+/// The fish script, through fish's own `complete -C`, which completes a command line without a
+/// terminal.
+#[test]
+fn fish_script_completes_rule_codes_and_paths_by_asking_the_binary() {
+    let Some(fish) = find_on_path("fish") else {
+        eprintln!("skipping: fish is not on PATH");
+        return;
+    };
+    let dir = completion_dir();
+    let bin_dir = Path::new(BIN).parent().unwrap();
+    let complete = |line: &str| {
+        let script = format!(
+            "source {}/completions/kubectl-ippool.fish; complete -C $argv[1]",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let output = Command::new(&fish)
+            .current_dir(dir.path())
+            .env("PATH", path_with(&[bin_dir]))
+            .env("HOME", dir.path())
+            .args(["--no-config", "-c", &script, line])
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let mut values: Vec<String> = stdout(&output)
+            .lines()
+            .map(|line| line.split('\t').next().unwrap_or(line).to_owned())
+            .collect();
+        values.sort();
+        values
+    };
+    assert_eq!(complete("kubectl-ippool li"), ["lint", "list"]);
+    assert_eq!(
+        complete("kubectl-ippool lint --select IPP10"),
+        (1..=9).map(|n| format!("IPP10{n}")).collect::<Vec<_>>()
+    );
+    assert_eq!(complete("kubectl-ippool lint po"), ["pool.yaml", "ports/"]);
 }
 
 #[test]

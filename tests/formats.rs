@@ -559,7 +559,9 @@ fn stdin_has_no_file_to_point_at() {
     let artifact =
         &log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
     assert_eq!(artifact["uri"], "stdin");
-    assert!(artifact.get("uriBaseId").is_none());
+    // A base that says what it is (no URI: stdin is no file), not a bare relative reference.
+    assert_eq!(artifact["uriBaseId"], "STDIN");
+    assert!(log["runs"][0]["originalUriBaseIds"]["STDIN"]["uri"].is_null());
 }
 
 #[test]

@@ -33,33 +33,48 @@ fn check_section(name: &str, expected: &str) {
 
 #[test]
 fn readme_rules_table_is_current() {
-    let mut table = String::from("\n| code | name | severity | checks |\n|---|---|---|---|\n");
+    let mut table =
+        String::from("\n| code | name | severity | fix | checks |\n|---|---|---|---|---|\n");
     for rule in RULES {
         table.push_str(&format!(
-            "| {} | `{}` | {} | {} |\n",
-            rule.code, rule.name, rule.severity, rule.summary
+            "| {} | `{}` | {} | {} | {} |\n",
+            rule.code,
+            rule.name,
+            rule.severity,
+            rule.fix.label(),
+            rule.summary
         ));
     }
     check_section("rules", &table);
 }
 
-/// The example output in the README is a real run of the binary.
+/// The example outputs in the README are real runs of the binary: the demo's headline findings
+/// (an overlap across two files, a Node no pool selects) in full, then the whole demo tree one
+/// line per finding.
 #[test]
 fn readme_usage_example_is_real_output() {
-    const COMMAND: &[&str] = &["lint", "testdata/demo/calico/extra-ippool.yaml"];
-    let output = assert_cmd::Command::cargo_bin("kubectl-ippool")
-        .unwrap()
-        .args(COMMAND)
-        .env_remove("NO_COLOR")
-        .output()
-        .unwrap();
-    let expected = format!(
-        "\n```console\n$ kubectl ippool {}\n{}$ echo $?\n{}\n```\n",
-        COMMAND.join(" "),
-        String::from_utf8(output.stdout).unwrap(),
-        output.status.code().unwrap()
-    );
-    check_section("usage", &expected);
+    const EXAMPLES: &[(&str, &[&str])] = &[
+        (
+            "usage",
+            &["lint", "testdata/demo", "--select", "IPP101,IPP105"],
+        ),
+        ("concise", &["lint", "testdata/demo", "-o", "concise"]),
+    ];
+    for (section, command) in EXAMPLES {
+        let output = assert_cmd::Command::cargo_bin("kubectl-ippool")
+            .unwrap()
+            .args(*command)
+            .env_remove("NO_COLOR")
+            .output()
+            .unwrap();
+        let expected = format!(
+            "\n```console\n$ kubectl ippool {}\n{}$ echo $?\n{}\n```\n",
+            command.join(" "),
+            String::from_utf8(output.stdout).unwrap(),
+            output.status.code().unwrap()
+        );
+        check_section(section, &expected);
+    }
 }
 
 /// docs/rules.md — every rule's documentation, the target of SARIF `helpUri` links

@@ -17,9 +17,10 @@ use std::path::{Path, PathBuf};
 
 use clap::Parser;
 use kubectl_ippool::cli::{Cli, Command};
+use kubectl_ippool::fix;
 use kubectl_ippool::lint::{self, Outcome};
 use kubectl_ippool::report::{self, Severity, Summary, human};
-use kubectl_ippool::rules::{RULES, Rule};
+use kubectl_ippool::rules::{Fixable, RULES, Rule};
 use kubectl_ippool::settings::LintSettings;
 use kubectl_ippool::source::SourceMap;
 
@@ -171,7 +172,10 @@ fn every_rule_fires_on_its_fixtures_and_only_there() {
                     &own,
                     &outcome.sources,
                     &summary,
-                    &human::Options { color: false },
+                    &human::Options {
+                        color: false,
+                        unicode: true,
+                    },
                 )
                 .unwrap();
                 let name = format!(
@@ -204,6 +208,86 @@ fn every_rule_fires_on_its_fixtures_and_only_there() {
         "fixture failures:\n{}",
         failures.join("\n")
     );
+}
+
+/// A rule that says it can fix (`fix:` in its declaration) fixes some finding of its fire-*
+/// fixtures, and each fix mends its finding: linting the fixed text reports that many fewer
+/// findings of the rule and no new invalid YAML.
+#[test]
+fn every_fixable_rule_mends_its_fixtures() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut failures = Vec::new();
+    for rule in RULES.iter().filter(|rule| rule.fix != Fixable::NONE) {
+        let mut fixed_any = false;
+        for path in fixtures(rule)
+            .iter()
+            .filter(|p| file_name(p).starts_with("fire-"))
+        {
+            let text = fs::read_to_string(path).unwrap();
+            if !header_values(&text, "cluster-dump:").is_empty() {
+                continue;
+            }
+            let mut extra = Vec::new();
+            if let Some(version) = header_values(&text, "calico-version:").first() {
+                extra.extend(["--calico-version", version]);
+            }
+            for args in header_values(&text, "args:") {
+                extra.extend(args.split_whitespace());
+            }
+            let before = lint_fixture(path, &extra);
+            let own = |outcome: &Outcome| {
+                outcome
+                    .findings
+                    .iter()
+                    .filter(|f| f.code == rule.code)
+                    .count()
+            };
+            let invalid = |outcome: &Outcome| {
+                outcome
+                    .findings
+                    .iter()
+                    .filter(|f| f.code == "IPP000")
+                    .count()
+            };
+            let planned = fix::plan(
+                &before.findings,
+                &before.sources,
+                &|source| before.on_disk.get(source as usize).cloned().flatten(),
+                true,
+            );
+            let fixed_own: usize = before
+                .findings
+                .iter()
+                .filter(|f| f.code == rule.code && f.fix.is_some())
+                .count();
+            let Some(file) = planned.files.first() else {
+                continue;
+            };
+            fixed_any |= fixed_own > 0;
+            let copy = dir.path().join(file_name(path));
+            fs::write(&copy, &file.after).unwrap();
+            let after = lint_fixture(&copy, &extra);
+            if own(&after) != own(&before) - fixed_own || invalid(&after) > invalid(&before) {
+                failures.push(format!(
+                    "{}: {} findings of {} with {fixed_own} fixes, {} after fixing, IPP000 {} -> {}:\n{}",
+                    path.display(),
+                    own(&before),
+                    rule.code,
+                    own(&after),
+                    invalid(&before),
+                    invalid(&after),
+                    file.after
+                ));
+            }
+        }
+        if !fixed_any {
+            failures.push(format!(
+                "{} declares a fix but fixes none of its fixtures",
+                rule.code
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]

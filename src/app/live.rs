@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader};
 use ipnet::IpNet;
 use serde_json::{Map, Value, json};
 
-use super::{Failure, Io, no_color_env};
+use super::{Failure, Io};
 use crate::cli::{
     AssignArgs, DryRun, ObjectFormat, PatchArgs, PoolWriteArgs, TableFormat, UnassignArgs,
     WriteArgs,
@@ -149,9 +149,7 @@ pub(super) fn read_cluster(connection: &Connection) -> Result<Vec<Value>, LiveEr
 }
 
 fn print_findings(io: &mut Io<'_>, findings: &[Finding], sources: &SourceMap) {
-    let options = human::Options {
-        color: io.stderr_is_terminal && !no_color_env(),
-    };
+    let options = super::human_style(crate::cli::ColorChoice::Auto, io.stderr_is_terminal);
     let _ = human::render_findings(io.stderr, findings, sources, &options);
 }
 

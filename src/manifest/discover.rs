@@ -95,7 +95,7 @@ fn build_kustomization(arg: &str, dir: &Path, found: &mut Discovered) {
 }
 
 /// Something that could not be walked: reported on stderr, and the run exits 2 at the end.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Problem {
     pub path: String,
     pub message: String,
@@ -347,10 +347,10 @@ pub fn discover(paths: &[String], filter: &Filter) -> Result<Discovered, Discove
             Ok(metadata) => metadata,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
                 // A dangling symlink exists but cannot be followed: say so rather than "not found".
-                if std::fs::symlink_metadata(root).is_ok() {
+                if let Some(message) = broken_link(root) {
                     problems.push(Problem {
                         path: arg.clone(),
-                        message: "broken symbolic link".to_owned(),
+                        message,
                     });
                     continue;
                 }
@@ -662,6 +662,18 @@ fn walk(
     skipped
 }
 
+/// What to say of a symlink whose target does not exist; `None` for anything else.
+fn broken_link(path: &Path) -> Option<String> {
+    let target = std::fs::read_link(path).ok()?;
+    match std::fs::metadata(path) {
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Some(format!(
+            "broken symbolic link: its target {} does not exist; not read",
+            target.to_string_lossy()
+        )),
+        _ => None,
+    }
+}
+
 fn problem_from(arg: &str, error: &ignore::Error) -> Problem {
     let mut path = None;
     let mut current = error;
@@ -680,6 +692,10 @@ fn problem_from(arg: &str, error: &ignore::Error) -> Problem {
                     "symbolic link loop: points back to {}",
                     ancestor.to_string_lossy()
                 );
+            }
+            ignore::Error::Io(io) => {
+                let dangling = path.as_deref().and_then(|p| broken_link(Path::new(p)));
+                break dangling.unwrap_or_else(|| io.to_string());
             }
             other => break other.to_string(),
         }

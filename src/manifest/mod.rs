@@ -66,6 +66,8 @@ pub struct Loaded {
     pub inventory: Inventory,
     pub problems: Vec<LoadProblem>,
     pub documents: usize,
+    /// Of those, documents the cheap scan found no rule reads, counted but not parsed.
+    pub skipped: usize,
     /// Files this file lists as kustomize patches (partial objects).
     pub patch_files: Vec<std::path::PathBuf>,
 }
@@ -177,14 +179,28 @@ pub fn load_text(
     });
     let text: &str = &text;
     loaded.documents = documents;
+    loaded.skipped = documents;
     loaded.problems.extend(kubectl_rejects(text, source));
+    // JSON is YAML to the parser, but a JSON file's author reads JSON's words.
+    let json = text.trim_start().starts_with(['{', '[']);
     for error in &parsed.errors {
+        let (language, message) = if json {
+            let message = error
+                .message
+                .replace("a flow mapping", "an object")
+                .replace("a flow sequence", "an array")
+                .replace("flow mapping", "object")
+                .replace("flow sequence", "array");
+            ("JSON", message)
+        } else {
+            ("YAML", error.message.clone())
+        };
         loaded.problems.push(
             LoadProblem::new(
-                format!("invalid YAML: {}", error.message),
-                Loc::new(source, error.span),
+                format!("invalid {language}: {message}"),
+                Loc::new(source, tab_start(text, error)),
             )
-            .label(error.message.clone()),
+            .label(message),
         );
     }
     let reader = extract::Reader::new(source, text);
@@ -235,6 +251,25 @@ pub fn load_text(
         loaded.problems.push(problem);
     }
     loaded
+}
+
+/// A tab error names the tab: the parser reports the token after it.
+fn tab_start(text: &str, error: &yaml::YamlError) -> Span {
+    if !error.message.contains("tab") {
+        return error.span;
+    }
+    let before = &text.as_bytes()[..error.span.start.min(text.len())];
+    let line_start = memchr::memrchr(b'\n', before).map_or(0, |at| at + 1);
+    match memchr::memrchr(b'\t', &before[line_start..]) {
+        Some(at) => {
+            let tab = line_start + at;
+            Span {
+                start: tab,
+                end: tab + 1,
+            }
+        }
+        None => error.span,
+    }
 }
 
 /// Parses only the documents the cheap scan marks relevant, and counts the others as the parser
@@ -313,6 +348,7 @@ fn kubectl_rejects(text: &str, source: SourceId) -> Vec<LoadProblem> {
     if !suspicious {
         return problems;
     }
+    let language = if json { "JSON" } else { "YAML" };
     let mut controls = text
         .char_indices()
         .filter(|&(_, c)| forbidden_control(c, json));
@@ -320,11 +356,11 @@ fn kubectl_rejects(text: &str, source: SourceId) -> Vec<LoadProblem> {
         let more = controls.count();
         let message = match more {
             0 => format!(
-                "control character U+{:04X} is not allowed in YAML",
+                "control character U+{:04X} is not allowed in {language}",
                 u32::from(c)
             ),
             n => format!(
-                "control character U+{:04X} is not allowed in YAML ({n} more in this file)",
+                "control character U+{:04X} is not allowed in {language} ({n} more in this file)",
                 u32::from(c)
             ),
         };
@@ -334,7 +370,11 @@ fn kubectl_rejects(text: &str, source: SourceId) -> Vec<LoadProblem> {
                 Loc::new(source, Span { start: at, end: at + c.len_utf8() }),
             )
             .label("control character")
-            .help("kubectl refuses the file (\"control characters are not allowed\"); write it as an escape in a double-quoted string, e.g. \"\\x1b\""),
+            .help(if json {
+                "JSON allows no raw control character; write it as an escape in a string, e.g. \"\\u001b\""
+            } else {
+                "kubectl refuses the file (\"control characters are not allowed\"); write it as an escape in a double-quoted string, e.g. \"\\x1b\""
+            }),
         );
     }
     problems

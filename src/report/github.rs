@@ -141,6 +141,7 @@ mod tests {
             label: None,
             related: Vec::new(),
             help: Some("fix: this, now".to_owned()),
+            fix: None,
         }
     }
 

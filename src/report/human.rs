@@ -20,6 +20,19 @@ const MAX_RELATED_DRAWN: usize = 20;
 
 pub struct Options {
     pub color: bool,
+    /// Box drawing and arrows; ASCII where the locale or terminal cannot show them.
+    pub unicode: bool,
+}
+
+impl Options {
+    pub fn theme(&self) -> GraphicalTheme {
+        match (self.unicode, self.color) {
+            (true, true) => GraphicalTheme::unicode(),
+            (true, false) => GraphicalTheme::unicode_nocolor(),
+            (false, true) => GraphicalTheme::ascii(),
+            (false, false) => GraphicalTheme::none(),
+        }
+    }
 }
 
 pub fn render(
@@ -40,12 +53,7 @@ pub fn render_findings(
     sources: &SourceMap,
     options: &Options,
 ) -> io::Result<()> {
-    let theme = if options.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
+    let handler = GraphicalReportHandler::new_themed(options.theme())
         .with_width(WIDTH)
         .with_links(false);
     let mut text = String::new();
@@ -108,7 +116,7 @@ struct Report {
 impl Report {
     fn new(finding: &Finding, sources: &SourceMap) -> Self {
         let label_text = safe(finding.label.as_deref().unwrap_or(&finding.message));
-        let (source, label) = snippet(sources, &finding.location, label_text, true);
+        let (source, label) = snippet(sources, &finding.location, Some(label_text), true);
         let mut labels: Vec<LabeledSpan> = label.into_iter().collect();
         let primary_source = finding.location.loc.map(|loc| loc.source);
         let mut related = Vec::new();
@@ -119,12 +127,14 @@ impl Report {
         for note in &finding.related[..drawn] {
             let same_file = note.location.loc.is_some()
                 && note.location.loc.map(|loc| loc.source) == primary_source;
-            let (source, label) = snippet(sources, &note.location, safe(&note.message), false);
             if same_file {
                 // Drawn in the primary snippet: one picture, both places.
+                let (_, label) = snippet(sources, &note.location, Some(safe(&note.message)), false);
                 labels.extend(label);
                 continue;
             }
+            // Its own report is headed by the message: the span is only underlined.
+            let (source, label) = snippet(sources, &note.location, None, false);
             related.push(Report {
                 message: with_object(&note.message, &note.location, source.is_none()),
                 code: None,
@@ -140,6 +150,17 @@ impl Report {
             .help
             .as_deref()
             .map(|help| escape_controls(help, &['\n']).into_owned());
+        if let Some(fix) = &finding.fix {
+            let how = match fix.applicability {
+                super::Applicability::Safe => "--fix",
+                super::Applicability::Unsafe => "--fix --unsafe-fixes",
+            };
+            let note = format!("({how} does this: {})", safe(&fix.message));
+            help = Some(match help {
+                Some(help) => format!("{help}\n{note}"),
+                None => note,
+            });
+        }
         if hidden > 0 {
             let more = format!(
                 "{hidden} more related {} not drawn (-o json lists them all)",
@@ -185,7 +206,7 @@ fn safe(text: &str) -> String {
 fn snippet(
     sources: &SourceMap,
     location: &Location,
-    label: String,
+    label: Option<String>,
     primary: bool,
 ) -> (Option<Snippet>, Option<LabeledSpan>) {
     let Some(loc) = location.loc else {
@@ -196,14 +217,15 @@ fn snippet(
     };
     let source = Snippet::new(safe(&file.name), file);
     let (span, clipped) = source.label_span(loc.span.start, loc.span.end);
-    let label = match clipped {
-        Some(note) => format!("{label} ({note})"),
-        None => label,
+    let label = match (label, clipped) {
+        (Some(label), Some(note)) => Some(format!("{label} ({note})")),
+        (None, Some(note)) => Some(note.to_string()),
+        (label, None) => label,
     };
     let label = if primary {
-        LabeledSpan::new_primary_with_span(Some(label), span)
+        LabeledSpan::new_primary_with_span(label, span)
     } else {
-        LabeledSpan::new_with_span(Some(label), span)
+        LabeledSpan::new_with_span(label, span)
     };
     (Some(source), Some(label))
 }

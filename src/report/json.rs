@@ -16,6 +16,9 @@ struct Report<'a> {
     tool: Tool,
     summary: Summary,
     diagnostics: Vec<Diagnostic<'a>>,
+    /// Paths that could not be read or walked (the run exits 2); left out when none.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    problems: &'a [crate::manifest::discover::Problem],
 }
 
 #[derive(Serialize)]
@@ -34,6 +37,52 @@ struct Diagnostic<'a> {
     related: Vec<WireRelated<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     help: Option<&'a str>,
+    /// What `--fix` would write, when the finding has a fix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<WireFix<'a>>,
+}
+
+#[derive(Serialize)]
+struct WireFix<'a> {
+    applicability: super::Applicability,
+    message: &'a str,
+    edits: Vec<WireEdit<'a>>,
+}
+
+#[derive(Serialize)]
+struct WireEdit<'a> {
+    location: WireLocation<'a>,
+    content: String,
+}
+
+/// A fix with its edits resolved against the text; `None` when they cannot be (the file is
+/// gone, or the value is not one the fix can rewrite in place), as `--fix` would skip it.
+fn wire_fix<'a>(sources: &'a SourceMap, fix: &'a super::Fix) -> Option<WireFix<'a>> {
+    let edits = fix
+        .edits
+        .iter()
+        .map(|edit| {
+            let file = sources.get(edit.loc.source)?;
+            let (_, content) = edit.resolve(&file.text)?;
+            let position = position(sources, &edit.loc)?;
+            Some(WireEdit {
+                location: WireLocation {
+                    path: Some(position.path),
+                    line: Some(position.start.line),
+                    column: Some(position.start.column),
+                    end_line: Some(position.end.line),
+                    end_column: Some(position.end.column),
+                    object: None,
+                },
+                content,
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(WireFix {
+        applicability: fix.applicability,
+        message: &fix.message,
+        edits,
+    })
 }
 
 #[derive(Serialize)]
@@ -80,8 +129,10 @@ pub fn render(
     findings: &[Finding],
     sources: &SourceMap,
     summary: &Summary,
+    problems: &[crate::manifest::discover::Problem],
 ) -> io::Result<()> {
     let report = Report {
+        problems,
         version: SCHEMA_VERSION,
         tool: Tool {
             name: env!("CARGO_PKG_NAME"),
@@ -105,6 +156,7 @@ pub fn render(
                     })
                     .collect(),
                 help: finding.help.as_deref(),
+                fix: finding.fix.as_ref().and_then(|fix| wire_fix(sources, fix)),
             })
             .collect(),
     };

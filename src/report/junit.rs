@@ -243,6 +243,7 @@ mod tests {
             label: None,
             related: Vec::new(),
             help: None,
+            fix: None,
         }
     }
 

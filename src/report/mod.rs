@@ -2,6 +2,7 @@
 //! sources they point into and the run summary, never a rule's internals; each writes to a
 //! `&mut dyn Write` so the binary decides where output goes.
 
+pub mod concise;
 pub mod github;
 pub mod human;
 pub mod json;
@@ -137,6 +138,121 @@ pub struct Finding {
     pub label: Option<String>,
     pub related: Vec<Related>,
     pub help: Option<String>,
+    /// The edit that makes the finding go away, when it is mechanical (`lint --fix`).
+    pub fix: Option<Fix>,
+}
+
+/// Whether a fix keeps what the author evidently meant (`always` → `Always`), or guesses at it
+/// (a host-bits CIDR masked, a near-miss annotation key renamed): those are applied only with
+/// `--unsafe-fixes`, as ruff does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    Safe,
+    Unsafe,
+}
+
+/// Edits to the flagged spans, nothing else: every other byte of the file stays as it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    pub applicability: Applicability,
+    /// What the fix does, in the imperative (`write vxlanMode: Always`).
+    pub message: String,
+    pub edits: Vec<Edit>,
+}
+
+impl Fix {
+    /// One scalar (a value or a key) rewritten to `content`, in the quotes it was written in.
+    pub fn scalar(
+        applicability: Applicability,
+        message: impl Into<String>,
+        at: Loc,
+        content: impl Into<String>,
+    ) -> Self {
+        Fix {
+            applicability,
+            message: message.into(),
+            edits: vec![Edit {
+                loc: at,
+                content: content.into(),
+                quoting: Quoting::Keep,
+            }],
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub loc: Loc,
+    pub content: String,
+    pub quoting: Quoting,
+}
+
+impl Edit {
+    /// The byte range the edit replaces in `text` and what it writes there; `None` when the span
+    /// is not a one-line scalar whose quoting the content can keep.
+    pub fn resolve(&self, text: &str) -> Option<(std::ops::Range<usize>, String)> {
+        let range = self.loc.span.start..self.loc.span.end;
+        let original = text.get(range.clone())?;
+        if original.contains(['\n', '\r']) || self.content.contains(['\n', '\r']) {
+            return None;
+        }
+        let quoted = |text: &str| {
+            text.len() >= 2
+                && ['"', '\'']
+                    .iter()
+                    .any(|&q| text.starts_with(q) && text.ends_with(q))
+        };
+        let content = match self.quoting {
+            Quoting::Verbatim => self.content.clone(),
+            Quoting::Keep => keep_quoting(original, &self.content)?,
+            Quoting::Unquote if quoted(original) && plain_safe(&self.content) => {
+                self.content.clone()
+            }
+            Quoting::Quote if !quoted(original) && !self.content.contains(['"', '\\']) => {
+                format!("\"{}\"", self.content)
+            }
+            Quoting::Unquote | Quoting::Quote => return None,
+        };
+        Some((range, content))
+    }
+}
+
+fn keep_quoting(original: &str, content: &str) -> Option<String> {
+    for quote in ['"', '\''] {
+        if original.len() >= 2 && original.starts_with(quote) && original.ends_with(quote) {
+            // Inside quotes only text that needs no escape.
+            if content.contains(['"', '\'', '\\']) {
+                return None;
+            }
+            return Some(format!("{quote}{content}{quote}"));
+        }
+    }
+    plain_safe(content).then(|| content.to_owned())
+}
+
+/// Text that YAML reads back as the same plain string in a block or flow context: the names,
+/// modes, keys and CIDRs fixes write.
+fn plain_safe(content: &str) -> bool {
+    !content.is_empty()
+        && content
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '/' | '-' | '_' | ':'))
+        && !content.starts_with(['-', ':'])
+        && !content.ends_with(':')
+}
+
+/// How an edit's content meets the text it replaces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quoting {
+    /// The span is a scalar: the content goes inside the quotes it has, if any.
+    Keep,
+    /// The content replaces the span's text as it is.
+    Verbatim,
+    /// The span is a quoted scalar: the content replaces it without quotes (`"26"` → `26`).
+    Unquote,
+    /// The span is a plain scalar: the content replaces it in double quotes (`off` → `"off"`).
+    Quote,
 }
 
 impl Finding {
@@ -150,12 +266,31 @@ impl Finding {
         self
     }
 
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
+    }
+
     pub fn with_related(mut self, message: impl Into<String>, location: Location) -> Self {
         self.related.push(Related {
             message: elide_long_words(message.into()),
             location,
         });
         self
+    }
+}
+
+#[cfg(test)]
+mod edit_tests {
+    use super::keep_quoting;
+
+    #[test]
+    fn content_that_would_need_quotes_is_not_written_plain() {
+        assert_eq!(keep_quoting("x", "a: b"), None);
+        assert_eq!(keep_quoting("x", "- a"), None);
+        assert_eq!(keep_quoting("x", "fd00::/64").as_deref(), Some("fd00::/64"));
+        assert_eq!(keep_quoting("'x'", "Always").as_deref(), Some("'Always'"));
+        assert_eq!(keep_quoting("\"x\"", "a\"b"), None);
     }
 }
 

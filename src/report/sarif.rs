@@ -21,12 +21,17 @@ pub const RULES_DOC_URI: &str =
 const SRCROOT: &str = "%SRCROOT%";
 /// The name `lint` gives standard input; it has no file to point at.
 const STDIN_NAME: &str = "<stdin>";
+/// The base of stdin's `uri`, declared with a description and no URI: it is no file.
+const STDIN_BASE: &str = "STDIN";
 
 pub struct Options<'a> {
     /// Every rule, in the order `ruleIndex` refers to.
     pub rules: &'a [&'a Rule],
     /// What `%SRCROOT%` stands for; relative paths are relative to it.
     pub cwd: Option<&'a Path>,
+    /// Paths that could not be read or walked: `toolExecutionNotifications`, and the run is
+    /// not `executionSuccessful`.
+    pub notifications: &'a [crate::manifest::discover::Problem],
 }
 
 #[derive(Serialize)]
@@ -46,11 +51,44 @@ struct Run<'a> {
     /// Our columns count Unicode scalar values (CONTRACT §4), not UTF-16 code units.
     column_kind: &'static str,
     results: Vec<SarifResult<'a>>,
+    invocations: [Invocation; 1],
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tool_execution_notifications: Vec<Notification>,
+}
+
+#[derive(Serialize)]
+struct Notification {
+    level: &'static str,
+    message: Text,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    locations: Vec<NotificationLocation>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NotificationLocation {
+    physical_location: NotificationPlace,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NotificationPlace {
+    artifact_location: ArtifactLocation,
+}
+
+/// A base URI, or (stdin) a base with no URI, only a description of what it is.
+#[derive(Serialize)]
 struct BaseUri {
-    uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<Text>,
 }
 
 #[derive(Serialize)]
@@ -107,6 +145,30 @@ struct SarifResult<'a> {
     locations: Vec<SarifLocation<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related_locations: Vec<SarifLocation<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fixes: Vec<SarifFix>,
+}
+
+/// What `--fix` would write (`--unsafe-fixes` ones too: a reviewer decides).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix {
+    description: Text,
+    artifact_changes: Vec<ArtifactChange>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange {
+    artifact_location: ArtifactLocation,
+    replacements: Vec<Replacement>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement {
+    deleted_region: Region,
+    inserted_content: Text,
 }
 
 #[derive(Serialize)]
@@ -166,8 +228,50 @@ pub fn render(
         if !uri.ends_with('/') {
             uri.push('/');
         }
-        original_uri_base_ids.insert(SRCROOT, BaseUri { uri });
+        original_uri_base_ids.insert(
+            SRCROOT,
+            BaseUri {
+                uri: Some(uri),
+                description: None,
+            },
+        );
     }
+    let from_stdin = |path: &str| path == STDIN_NAME;
+    let reads_stdin = findings
+        .iter()
+        .filter_map(|finding| finding.location.loc)
+        .any(|loc| {
+            sources
+                .get(loc.source)
+                .is_some_and(|file| from_stdin(&file.name))
+        });
+    if reads_stdin {
+        original_uri_base_ids.insert(
+            STDIN_BASE,
+            BaseUri {
+                uri: None,
+                description: Some(Text {
+                    text: "standard input, which has no path: name it with --stdin-filename"
+                        .to_owned(),
+                }),
+            },
+        );
+    }
+    let tool_execution_notifications = options
+        .notifications
+        .iter()
+        .map(|problem| Notification {
+            level: "error",
+            message: Text {
+                text: format!("{}: {}", problem.path, problem.message),
+            },
+            locations: vec![NotificationLocation {
+                physical_location: NotificationPlace {
+                    artifact_location: artifact_location(&problem.path, options.cwd),
+                },
+            }],
+        })
+        .collect();
     let results = findings
         .iter()
         .map(|finding| result(finding, sources, options))
@@ -188,6 +292,10 @@ pub fn render(
             original_uri_base_ids,
             column_kind: "unicodeCodePoints",
             results,
+            invocations: [Invocation {
+                execution_successful: options.notifications.is_empty(),
+                tool_execution_notifications,
+            }],
         }],
     };
     // `io::Error::from` keeps the kind, so a closed stdout stays a quiet broken pipe.
@@ -273,7 +381,46 @@ fn result<'a>(finding: &'a Finding, sources: &SourceMap, options: &Options<'_>) 
                 location
             })
             .collect(),
+        fixes: finding
+            .fix
+            .as_ref()
+            .and_then(|fix| sarif_fix(fix, sources, options.cwd))
+            .into_iter()
+            .collect(),
     }
+}
+
+/// A fix as SARIF describes one: one artifact change per edit (fixes edit one file), in the
+/// file's regions; none when an edit cannot be resolved or its file has no artifact.
+fn sarif_fix(fix: &super::Fix, sources: &SourceMap, cwd: Option<&Path>) -> Option<SarifFix> {
+    let artifact_changes = fix
+        .edits
+        .iter()
+        .map(|edit| {
+            let file = sources.get(edit.loc.source)?;
+            let (_, content) = edit.resolve(&file.text)?;
+            let position = position(sources, &edit.loc)
+                .filter(|position| !super::is_live_source(position.path))?;
+            Some(ArtifactChange {
+                artifact_location: artifact_location(position.path, cwd),
+                replacements: vec![Replacement {
+                    deleted_region: Region {
+                        start_line: position.start.line,
+                        start_column: position.start.column,
+                        end_line: position.end.line,
+                        end_column: position.end.column,
+                    },
+                    inserted_content: Text { text: content },
+                }],
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(SarifFix {
+        description: Text {
+            text: fix.message.clone(),
+        },
+        artifact_changes,
+    })
 }
 
 fn location<'a>(
@@ -322,7 +469,7 @@ fn artifact_location(path: &str, cwd: Option<&Path>) -> ArtifactLocation {
     if path == STDIN_NAME {
         return ArtifactLocation {
             uri: "stdin".to_owned(),
-            uri_base_id: None,
+            uri_base_id: Some(STDIN_BASE),
         };
     }
     let relative_to_root = |relative: &Path| ArtifactLocation {
@@ -449,7 +596,13 @@ mod tests {
             at("dir with space/ç:%.yaml", "/repo"),
             relative("dir%20with%20space/%C3%A7%3A%25.yaml")
         );
-        assert_eq!(at("<stdin>", "/repo"), absolute("stdin"));
+        assert_eq!(
+            at("<stdin>", "/repo"),
+            ArtifactLocation {
+                uri: "stdin".to_owned(),
+                uri_base_id: Some(STDIN_BASE),
+            }
+        );
         assert_eq!(artifact_location("../b.yaml", None), relative("../b.yaml"));
     }
 

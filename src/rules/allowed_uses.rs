@@ -39,6 +39,10 @@ declare_rule! {
     ///   allowedUses: [Workload, Tunnel]
     /// ```
     ///
+    /// ## Fix
+    /// `--fix` writes a use that differs only in case as Calico spells it (`workload` →
+    /// `Workload`). A near-miss (`Tunel`) needs `--unsafe-fixes`.
+    ///
     /// ## Calico source
     /// `libcalico-go/lib/validator/v3/validator.go` (`validateIPPoolSpec`, "unknown use"); the
     /// CRD schema of `allowedUses` (enum, `maxItems: 10`, `x-kubernetes-list-type: set`, 3.32+).
@@ -46,6 +50,7 @@ declare_rule! {
     name: "invalid-allowed-uses",
     severity: Error,
     summary: "unknown use, duplicates, more than 10",
+    fix: SAFE_OR_UNSAFE,
     check: check,
 }
 
@@ -82,21 +87,36 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     .with_label("needs Calico 3.30+")
                     .with_help("remove it, or lint with `--calico-version 3.30` or later if the cluster runs it")
                 } else {
-                    let help = match super::closest(text, valid.iter().copied()) {
+                    let right = super::closest(text, valid.iter().copied());
+                    let help = match right {
                         Some(right) if right.eq_ignore_ascii_case(text) => {
                             format!("use `{right}` (allowed uses are case-sensitive)")
                         }
                         Some(right) => format!("did you mean `{right}`?"),
                         None => format!("use {valid_text}"),
                     };
-                    RULE.finding(
-                        format!(
-                            "{name} has unknown allowedUses entry {text:?}; it must be {valid_text}"
-                        ),
-                        location,
-                    )
-                    .with_label("unknown use")
-                    .with_help(help)
+                    let finding = RULE
+                        .finding(
+                            format!(
+                                "{name} has unknown allowedUses entry {text:?}; it must be {valid_text}"
+                            ),
+                            location,
+                        )
+                        .with_label("unknown use")
+                        .with_help(help);
+                    match right {
+                        Some(right) => finding.with_fix(Fix::scalar(
+                            if right.eq_ignore_ascii_case(text) {
+                                Applicability::Safe
+                            } else {
+                                Applicability::Unsafe
+                            },
+                            format!("write {right}"),
+                            entry.loc,
+                            right,
+                        )),
+                        None => finding,
+                    }
                 };
                 out.push(finding);
                 continue;

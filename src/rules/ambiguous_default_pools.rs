@@ -142,8 +142,18 @@ fn candidates<'a>(ctx: &Context<'a>, family: Family) -> Vec<Candidate<'a>> {
         .collect()
 }
 
-/// "A and B", "A, B and C".
+/// Pools a message names; the others are counted (their places are the related locations).
+const NAMED_IN_MESSAGE: usize = 5;
+
+/// "A and B", "A, B and C", "A, B, C, D, E and 19995 other pools".
 fn join(names: &[String]) -> String {
+    if names.len() > NAMED_IN_MESSAGE {
+        let rest = names.len() - NAMED_IN_MESSAGE;
+        return format!(
+            "{} and {rest} other pools",
+            names[..NAMED_IN_MESSAGE].join(", ")
+        );
+    }
     match names {
         [] => String::new(),
         [one] => one.clone(),
@@ -194,4 +204,19 @@ fn finding(family: Family, group: &[&Candidate<'_>], nodes: &[&NodeFact]) -> Opt
         );
     }
     Some(finding)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_message_names_a_few_pools_and_counts_the_rest() {
+        let names: Vec<String> = (0..20_000).map(|i| format!("IPPool pool-{i}")).collect();
+        let text = super::join(&names);
+        assert!(text.len() < 200, "{text}");
+        assert!(
+            text.ends_with("IPPool pool-4 and 19995 other pools"),
+            "{text}"
+        );
+        assert_eq!(super::join(&names[..2]), "IPPool pool-0 and IPPool pool-1");
+    }
 }

@@ -34,6 +34,10 @@ declare_rule! {
     ///   assignmentMode: Manual
     /// ```
     ///
+    /// ## Fix
+    /// `--fix` writes `Automatic` or `Manual` for a value that differs only in case or
+    /// surrounding spaces. A near-miss (`Manul`) needs `--unsafe-fixes`.
+    ///
     /// ## Calico source
     /// `libcalico-go/lib/validator/v3/validator.go` (3.30–3.32), the `assignmentMode` enum of the
     /// IPPool CRDs (`libcalico-go/config/crd/crd.projectcalico.org_ippools.yaml`, 3.30+).
@@ -41,6 +45,7 @@ declare_rule! {
     name: "invalid-assignment-mode",
     severity: Error,
     summary: "assignmentMode not Automatic/Manual",
+    fix: SAFE_OR_UNSAFE,
     check: check,
 }
 
@@ -57,6 +62,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let value = &mode.value;
+        let mut fix = None;
         let (label, help) = if value.trim().is_empty() {
             (
                 "empty".to_owned(),
@@ -71,11 +77,13 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             } else {
                 "wrong case"
             };
+            fix = Some((Applicability::Safe, *right));
             (
                 label.to_owned(),
                 format!("write `assignmentMode: {right}`; the value is exact and case-sensitive"),
             )
         } else if let Some(near) = super::closest(value, ASSIGNMENT_MODES) {
+            fix = Some((Applicability::Unsafe, near));
             (
                 "not Automatic or Manual".to_owned(),
                 format!("did you mean `assignmentMode: {near}`?"),
@@ -86,8 +94,8 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 "write `assignmentMode: Automatic` (pick addresses from this pool by its selectors) or `assignmentMode: Manual` (only when a pod asks for the pool)".to_owned(),
             )
         };
-        out.push(
-            RULE.finding(
+        let mut finding = RULE
+            .finding(
                 format!(
                     "{} has an invalid assignmentMode {value:?}; it must be Automatic or Manual",
                     pool.display_name()
@@ -95,8 +103,16 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 at_pool(pool, mode.loc),
             )
             .with_label(label)
-            .with_help(help),
-        );
+            .with_help(help);
+        if let Some((applicability, right)) = fix {
+            finding = finding.with_fix(Fix::scalar(
+                applicability,
+                format!("write assignmentMode: {right}"),
+                mode.loc,
+                right,
+            ));
+        }
+        out.push(finding);
     }
 }
 

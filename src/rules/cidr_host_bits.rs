@@ -33,6 +33,11 @@ declare_rule! {
     ///   cidr: 10.244.0.0/16
     /// ```
     ///
+    /// ## Fix
+    /// `--fix --unsafe-fixes` writes the masked network (`10.244.1.0/16` → `10.244.0.0/16`).
+    /// It is unsafe because the host bits may be the part that was meant: `10.244.1.0/24` is a
+    /// different pool.
+    ///
     /// ## Calico source
     /// `libcalico-go/lib/clientv3/ippool.go` ("IPPool CIDR is not strictly masked"),
     /// `libcalico-go/lib/validator/v3/validator.go`.
@@ -40,6 +45,7 @@ declare_rule! {
     name: "cidr-host-bits-set",
     severity: Error,
     summary: "not strictly masked; help shows the masked CIDR",
+    fix: UNSAFE,
     check: check,
 }
 
@@ -62,7 +68,13 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 at_pool(pool, written.loc),
             )
             .with_label("not strictly masked")
-            .with_help(format!("use `{}: {masked}`", pool.field_name("cidr"))),
+            .with_help(format!("use `{}: {masked}`", pool.field_name("cidr")))
+            .with_fix(Fix::scalar(
+                Applicability::Unsafe,
+                format!("write {masked}"),
+                written.loc,
+                masked.to_string(),
+            )),
         );
     }
 }

@@ -37,6 +37,11 @@ declare_rule! {
     ///   vxlanMode: Always
     /// ```
     ///
+    /// ## Fix
+    /// `--fix` writes the mode a case or separator variant spells (`always` → `Always`,
+    /// `cross-subnet` → `CrossSubnet`), keeping the value's quotes. A synonym or near-miss
+    /// (`off` → `Never`, `Alwas` → `Always`) is a guess: it needs `--unsafe-fixes`.
+    ///
     /// ## Calico source
     /// `libcalico-go/lib/validator/v3/validator.go` (field tags `ipIpMode`, `vxlanMode`); the CRD
     /// enum on both fields from 3.32.
@@ -44,6 +49,7 @@ declare_rule! {
     name: "invalid-encapsulation-mode",
     severity: Error,
     summary: "ipipMode/vxlanMode not exactly Never/Always/CrossSubnet; help suggests the right case",
+    fix: SAFE_OR_UNSAFE,
     check: check,
 }
 
@@ -60,7 +66,8 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             if text.is_empty() || ENCAPSULATION_MODES.contains(&text) {
                 continue;
             }
-            let help = match suggestion(text) {
+            let suggested = suggestion(text);
+            let help = match suggested {
                 Some(right) if right.eq_ignore_ascii_case(text) => {
                     format!("use `{field}: {right}` (the modes are case-sensitive)")
                 }
@@ -71,8 +78,8 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     format!("use one of Never, Always or CrossSubnet, or omit {field} for Never")
                 }
             };
-            out.push(
-                RULE.finding(
+            let mut finding = RULE
+                .finding(
                     format!(
                         "{} has {field} {text:?}; it must be Never, Always or CrossSubnet",
                         pool.display_name()
@@ -80,19 +87,37 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     at_pool(pool, mode.loc),
                 )
                 .with_label("not Never, Always or CrossSubnet")
-                .with_help(help),
-            );
+                .with_help(help);
+            if let Some(right) = suggested {
+                // A case or separator variant names the mode; a synonym or typo is a guess.
+                let applicability = if folded(text) == right.to_ascii_lowercase() {
+                    Applicability::Safe
+                } else {
+                    Applicability::Unsafe
+                };
+                finding = finding.with_fix(Fix::scalar(
+                    applicability,
+                    format!("write {field}: {right}"),
+                    mode.loc,
+                    right,
+                ));
+            }
+            out.push(finding);
         }
     }
 }
 
-/// The mode a case, separator or synonym variant most likely meant.
-fn suggestion(text: &str) -> Option<&'static str> {
-    let folded: String = text
-        .chars()
+/// The text in lower case without separators: `Cross_Subnet` → `crosssubnet`.
+fn folded(text: &str) -> String {
+    text.chars()
         .filter(|c| !matches!(c, '-' | '_' | ' ' | '.'))
         .collect::<String>()
-        .to_ascii_lowercase();
+        .to_ascii_lowercase()
+}
+
+/// The mode a case, separator or synonym variant most likely meant.
+fn suggestion(text: &str) -> Option<&'static str> {
+    let folded = folded(text);
     if let Some(mode) = ENCAPSULATION_MODES
         .iter()
         .find(|mode| mode.to_ascii_lowercase() == folded)

@@ -36,12 +36,19 @@ declare_rule! {
     ///     cni.projectcalico.org/ipv4pools: '["default-ipv4-ippool"]'
     /// ```
     ///
+    /// ## Fix
+    /// `--fix --unsafe-fixes` renames the key on a Namespace, Pod or pod template, unless the
+    /// object has the right key already. It is unsafe because Calico starts reading the
+    /// annotation: new pods get addresses from the pools it names. A key on a workload's own
+    /// metadata must move to its pod template, which no edit of the key does.
+    ///
     /// ## Calico source
     /// `cni-plugin/pkg/k8s/k8s.go` (annotation lookups by exact key).
     code: "IPP208",
     name: "misspelled-annotation",
     severity: Error,
     summary: "a key that is almost a Calico CNI annotation (`ipv4pool`, `ipv4Pools`, wrong prefix): Calico silently ignores it",
+    fix: UNSAFE,
     check: check,
 }
 
@@ -63,8 +70,8 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     site.kind
                 ),
             };
-            out.push(
-                RULE.finding(
+            let mut finding = RULE
+                .finding(
                     format!(
                         "{} annotation {key} is not a Calico annotation; Calico silently ignores it",
                         site.object
@@ -72,8 +79,23 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     Location::at(annotation.key.loc, Some(site.object.clone())),
                 )
                 .with_label(format!("did you mean {}?", meant.key()))
-                .with_help(help),
-            );
+                .with_help(help);
+            // Renaming onto a key the object has, or two keys onto one, writes it twice.
+            let taken = site.annotations.iter().any(|a| a.key.value == meant.key());
+            let rivals = site
+                .annotations
+                .iter()
+                .filter(|a| a.cni.is_none() && self::meant(&a.key.value) == Some(meant))
+                .count();
+            if moved_to.is_none() && !taken && rivals == 1 {
+                finding = finding.with_fix(Fix::scalar(
+                    Applicability::Unsafe,
+                    format!("rename the key to {}", meant.key()),
+                    annotation.key.loc,
+                    meant.key(),
+                ));
+            }
+            out.push(finding);
         }
     }
 }

@@ -18,6 +18,7 @@ macro_rules! declare_rule {
         name: $name:literal,
         severity: $severity:ident,
         summary: $summary:literal,
+        $(fix: $fix:ident,)?
         check: $check:path $(,)?
     ) => {
         pub static RULE: $crate::rules::Rule = $crate::rules::Rule {
@@ -26,6 +27,7 @@ macro_rules! declare_rule {
             severity: $crate::report::Severity::$severity,
             summary: $summary,
             doc: concat!($($doc, "\n"),*),
+            fix: $crate::rules::Fixable::NONE $(.or($crate::rules::Fixable::$fix))?,
             check: $check,
         };
     };
@@ -38,7 +40,7 @@ mod prelude {
     #[allow(unused_imports)]
     pub(super) use crate::model::pool::{Field, Pool};
     #[allow(unused_imports)]
-    pub(super) use crate::report::{Finding, Location};
+    pub(super) use crate::report::{Applicability, Finding, Fix, Location};
 }
 
 pub mod allowed_uses;
@@ -261,7 +263,53 @@ pub struct Rule {
     pub summary: &'static str,
     /// Markdown: `## What it does`, `## Why is this bad?`, `## Example`, ...
     pub doc: &'static str,
+    /// Which of its findings `lint --fix` can mend; the rule's doc says when.
+    pub fix: Fixable,
     pub check: Check,
+}
+
+/// The fixes a rule offers, for `rules`, `explain` and docs/rules.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fixable {
+    pub safe: bool,
+    pub unsafe_: bool,
+}
+
+impl Fixable {
+    pub const NONE: Fixable = Fixable {
+        safe: false,
+        unsafe_: false,
+    };
+    pub const SAFE: Fixable = Fixable {
+        safe: true,
+        unsafe_: false,
+    };
+    pub const UNSAFE: Fixable = Fixable {
+        safe: false,
+        unsafe_: true,
+    };
+    pub const SAFE_OR_UNSAFE: Fixable = Fixable {
+        safe: true,
+        unsafe_: true,
+    };
+
+    pub const fn or(self, other: Fixable) -> Fixable {
+        Fixable {
+            safe: self.safe || other.safe,
+            unsafe_: self.unsafe_ || other.unsafe_,
+        }
+    }
+
+    /// `safe` (`--fix`), `unsafe` (`--fix --unsafe-fixes`), `safe+unsafe` (some of each), or
+    /// empty.
+    pub fn label(self) -> &'static str {
+        match (self.safe, self.unsafe_) {
+            (true, true) => "safe+unsafe",
+            (true, false) => "safe",
+            (false, true) => "unsafe",
+            (false, false) => "",
+        }
+    }
 }
 
 impl Rule {
@@ -276,6 +324,7 @@ impl Rule {
             label: None,
             related: Vec::new(),
             help: None,
+            fix: None,
         }
     }
 
@@ -415,6 +464,12 @@ mod tests {
             for heading in ["## What it does", "## Why is this bad?", "## Example"] {
                 assert!(doc.contains(heading), "{rule:?} lacks {heading}");
             }
+            // What --fix does is documented exactly where it can do something.
+            assert_eq!(
+                doc.contains("## Fix"),
+                rule.fix != Fixable::NONE,
+                "{rule:?}: a ## Fix section goes with a fix: declaration"
+            );
         }
     }
 

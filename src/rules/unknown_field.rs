@@ -71,6 +71,11 @@ declare_rule! {
     ///   blockSize: 24
     /// ```
     ///
+    /// ## Fix
+    /// `--fix` renames a key that differs from a field only in case (`blocksize` →
+    /// `blockSize`), unless the spec has that field already. Renaming to a near-miss
+    /// (`natOutgong` → `natOutgoing`) needs `--unsafe-fixes`: the field then takes effect.
+    ///
     /// ## Calico source
     /// `api/pkg/apis/projectcalico/v3/ippool.go` (`IPPoolSpec`, per release tag), the IPPool CRD
     /// schemas in `libcalico-go/config/crd/`.
@@ -78,6 +83,7 @@ declare_rule! {
     name: "unknown-field",
     severity: Error,
     summary: "a key under `spec` that IPPool does not have (e.g. `blocksize`); help names the closest real field",
+    fix: SAFE_OR_UNSAFE,
     check: check,
 }
 
@@ -108,7 +114,8 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     "remove `{field}`, or upgrade to Calico {since} and lint with `--calico-version {since}`"
                 ))
             } else {
-                let help = if let Some(near) = super::closest(field, known_now()) {
+                let near_now = super::closest(field, known_now());
+                let help = if let Some(near) = near_now {
                     format!("did you mean `{near}`?")
                 } else if let Some(near) = super::closest(field, SPEC_FIELDS.iter().map(|f| f.0)) {
                     let since = added_in(near).unwrap_or(version);
@@ -119,12 +126,28 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                         known_now().collect::<Vec<_>>().join(", ")
                     )
                 };
-                RULE.finding(
-                    format!("{name} has an unknown field spec.{field}"),
-                    at_pool(pool, key.loc),
-                )
-                .with_label("not an IPPool field")
-                .with_help(help)
+                let finding = RULE
+                    .finding(
+                        format!("{name} has an unknown field spec.{field}"),
+                        at_pool(pool, key.loc),
+                    )
+                    .with_label("not an IPPool field")
+                    .with_help(help);
+                // Renaming onto a field the spec already has would write it twice.
+                let taken = |near: &str| pool.spec_keys.iter().any(|k| k.name == near);
+                match near_now.filter(|near| !taken(near)) {
+                    Some(near) => finding.with_fix(Fix::scalar(
+                        if near.eq_ignore_ascii_case(field) {
+                            Applicability::Safe
+                        } else {
+                            Applicability::Unsafe
+                        },
+                        format!("rename it to {near}"),
+                        key.loc,
+                        near,
+                    )),
+                    None => finding,
+                }
             };
             out.push(finding);
         }

@@ -55,12 +55,18 @@ declare_rule! {
     ///     cni.projectcalico.org/ipv4pools: '["extra-ippool"]'
     /// ```
     ///
+    /// ## Fix
+    /// `--fix --unsafe-fixes` replaces a name that is a near-miss of a defined pool's name
+    /// (`extra-ipool` → `extra-ippool`) inside the annotation's value. It is unsafe because
+    /// the pods then get addresses from that pool: check it is the one meant.
+    ///
     /// ## Calico source
     /// `cni-plugin/internal/pkg/utils/utils.go` (`ResolvePools`), `cni-plugin/pkg/k8s/k8s.go`.
     code: "IPP202",
     name: "unknown-pool",
     severity: Error,
     summary: "an annotation names a pool that no input (or the live cluster) defines",
+    fix: UNSAFE,
     check: check,
 }
 
@@ -132,6 +138,12 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     finding = finding
                         .with_related(format!("pool {meant} is defined here"), at_pool(pool, loc));
                 }
+                finding = finding.with_fix(Fix::scalar(
+                    Applicability::Unsafe,
+                    format!("name pool {meant}"),
+                    entry.loc,
+                    meant,
+                ));
                 format!("did you mean {meant}?")
             } else if entry.text.parse::<std::net::IpAddr>().is_ok() {
                 format!(

@@ -43,6 +43,12 @@ declare_rule! {
     ///   natOutgoing: true
     /// ```
     ///
+    /// ## Fix
+    /// `--fix` removes the quotes of a quoted whole number or `true`/`false`, and quotes a
+    /// number or YAML 1.1 boolean word written for a string field (`ipipMode: off` →
+    /// `ipipMode: "off"`), keeping the text as it was written. A quoted boolean word
+    /// (`"yes"` → `true`) needs `--unsafe-fixes`.
+    ///
     /// ## Calico source
     /// `api/pkg/apis/projectcalico/v3/ippool.go` (`IPPoolSpec` field types), the IPPool CRD
     /// schemas in `libcalico-go/config/crd/`; YAML decoding by `sigs.k8s.io/yaml` (go-yaml v2,
@@ -51,6 +57,7 @@ declare_rule! {
     name: "wrong-field-type",
     severity: Error,
     summary: "e.g. `blockSize: \"26\"`, `natOutgoing: \"yes\"`",
+    fix: SAFE_OR_UNSAFE,
     check: check,
 }
 
@@ -96,13 +103,59 @@ fn finding(pool: &Pool, at: WrongTypeAt<'_>) -> Finding {
     } else {
         help(key, wrong.expected, &found)
     };
-    let finding = RULE
+    let mut finding = RULE
         .finding(message, at_pool(pool, wrong.loc))
         .with_label(label);
-    match help {
-        Some(help) => finding.with_help(help),
-        None => finding,
+    if let Some(help) = help {
+        finding = finding.with_help(help);
     }
+    if let Some(fix) = fix(key, wrong.expected, &found, wrong.loc).filter(|_| !item) {
+        finding = finding.with_fix(fix);
+    }
+    finding
+}
+
+/// The value written as the type the field takes, when the text says which value was meant: a
+/// quoted whole number or `true`/`false` unquoted, a YAML 1.1 boolean word or number quoted
+/// as the string it was written as. `"yes"` for a boolean reads as true, but is a guess.
+fn fix(key: &str, expected: &str, found: &Found<'_>, at: crate::source::Loc) -> Option<Fix> {
+    use crate::report::{Edit, Quoting};
+    let edit = |content: String, quoting| Edit {
+        loc: at,
+        content,
+        quoting,
+    };
+    let raw = found.raw?;
+    let (applicability, edit) = match (expected, found.kind) {
+        ("integer", "string") => {
+            let text = raw.trim();
+            text.parse::<i64>().ok()?;
+            (Applicability::Safe, edit(text.to_owned(), Quoting::Unquote))
+        }
+        ("boolean", "string") => match raw {
+            "true" | "false" => (Applicability::Safe, edit(raw.to_owned(), Quoting::Unquote)),
+            text => {
+                let value = yaml11_bool(text.trim())?;
+                (
+                    Applicability::Unsafe,
+                    edit(value.to_string(), Quoting::Unquote),
+                )
+            }
+        },
+        ("string", "boolean" | "integer" | "number") => {
+            (Applicability::Safe, edit(raw.to_owned(), Quoting::Quote))
+        }
+        _ => return None,
+    };
+    let message = match edit.quoting {
+        Quoting::Quote => format!("quote it: {key}: \"{}\"", edit.content),
+        _ => format!("write {key}: {}", edit.content),
+    };
+    Some(Fix {
+        applicability,
+        message,
+        edits: vec![edit],
+    })
 }
 
 fn item_help(found: &Found<'_>) -> Option<String> {
