@@ -38,6 +38,11 @@ declare_rule! {
     ///   natOutgoing: true
     /// ```
     ///
+    /// ## Fix
+    /// `--fix` renames `nat-outgoing: true` to `natOutgoing: true` when the spec has no
+    /// `natOutgoing` yet. A legacy `ipip` map is left to you: its `mode` maps to `ipipMode`
+    /// in ways an edit of one span cannot express.
+    ///
     /// ## Calico source
     /// `api/pkg/apis/projectcalico/v3/ippool.go` (`IPIP` with `validate:"omitempty,mustBeNil"`,
     /// `NATOutgoingV1` with `validate:"omitempty,mustBeFalse"`, up to 3.31; removed in 3.32).
@@ -45,6 +50,7 @@ declare_rule! {
     name: "legacy-field",
     severity: Error,
     summary: "legacy `ipip` / `nat-outgoing` fields",
+    fix: SAFE,
     check: check,
 }
 
@@ -93,11 +99,22 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 ),
                 _ => continue,
             };
-            out.push(
-                RULE.finding(message, at_pool(pool, key.loc))
-                    .with_label(label)
-                    .with_help(help),
-            );
+            let mut finding = RULE
+                .finding(message, at_pool(pool, key.loc))
+                .with_label(label)
+                .with_help(help);
+            // `nat-outgoing: true` says what `natOutgoing: true` says: the key is renamed,
+            // unless the spec has both.
+            let has_new_key = pool.spec_keys.iter().any(|k| k.name == "natOutgoing");
+            if key.name == "nat-outgoing" && nat_true && !has_new_key {
+                finding = finding.with_fix(Fix::scalar(
+                    Applicability::Safe,
+                    "rename nat-outgoing to natOutgoing",
+                    key.loc,
+                    "natOutgoing",
+                ));
+            }
+            out.push(finding);
         }
     }
 }
