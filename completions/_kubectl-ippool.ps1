@@ -61,6 +61,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-ippool' -ScriptBlock {
             [CompletionResult]::new('--max-blocks-per-host', '--max-blocks-per-host', [CompletionResultType]::ParameterName, 'Calico''s per-node block limit [default: an IPAMConfig in the inputs, else 20]')
             [CompletionResult]::new('--cluster-cidr', '--cluster-cidr', [CompletionResultType]::ParameterName, 'Cluster (pod) CIDR, in addition to those the inputs declare (repeatable)')
             [CompletionResult]::new('--service-cidr', '--service-cidr', [CompletionResultType]::ParameterName, 'Service CIDR, in addition to those the inputs declare (repeatable)')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Threads that read and check files [default: the CPUs this process may use]')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Threads that read and check files [default: the CPUs this process may use]')
             [CompletionResult]::new('--helm-values', '--helm-values', [CompletionResultType]::ParameterName, 'Values file for `helm template` when a Helm chart in the tree is rendered (repeatable)')
             [CompletionResult]::new('--stdin-filename', '--stdin-filename', [CompletionResultType]::ParameterName, 'The file name findings in stdin (`-`) are reported at [default: <stdin>]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors (NO_COLOR is honoured in auto; FORCE_COLOR and CLICOLOR_FORCE turn them on)')

@@ -262,6 +262,10 @@ pub struct LintArgs {
     #[arg(long)]
     pub no_skip: bool,
 
+    /// Threads that read and check files [default: the CPUs this process may use]
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
+
     /// In a git work tree, read below directories only the files git tracks or has staged (as
     /// the whole-tree pre-commit hook does); files named on the command line are read anyway
     #[arg(long)]

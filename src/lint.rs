@@ -67,7 +67,7 @@ pub fn run_with_cluster(
     let discover::Discovered {
         inputs,
         mut problems,
-        mut notes,
+        notes,
     } = discover::discover(&settings.paths, &filter)?;
 
     // stdin is read here, once, so that the parallel part only touches files.
@@ -82,35 +82,81 @@ pub fn run_with_cluster(
             }),
         }
     }
+    let discovered = discover::Discovered {
+        inputs,
+        problems,
+        notes,
+    };
+    // -j N: a pool of N for this run (rayon's global one is sized once per process).
+    let pool = settings.threads.and_then(|threads| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .ok()
+    });
+    let run = || lint_inputs(settings, &filter, discovered, stdin_bytes, live);
+    Ok(match pool {
+        Some(pool) => pool.install(run),
+        None => run(),
+    })
+}
+
+/// The run proper, on discovered inputs with stdin already read: everything from here may run
+/// on the worker threads.
+fn lint_inputs(
+    settings: &LintSettings,
+    filter: &Filter,
+    discovered: discover::Discovered,
+    stdin_bytes: Option<Vec<u8>>,
+    live: Vec<serde_json::Value>,
+) -> Outcome {
+    let discover::Discovered {
+        inputs,
+        mut problems,
+        mut notes,
+    } = discovered;
 
     let budget = LoadBudget::new(LOAD_BUDGET_BYTES);
     let load_input = |(index, input): (usize, &Input)| {
         let source = SourceId::try_from(index).unwrap_or(SourceId::MAX);
-        let (bytes, stamp) = match input {
-            Input::Stdin => (Ok(stdin_bytes.clone().unwrap_or_default()), None),
-            Input::Rendered { text, .. } => (Ok(text.clone()), None),
-            // Stamped before the read: any change after it shows at report time.
-            Input::File { path, .. } => {
-                let stamp = Stamp::of(path);
-                (read_limited(path), stamp)
-            }
-        };
-        let bytes = bytes.map_err(|error| Problem {
-            path: input.display().to_owned(),
-            message: error.to_string(),
-        })?;
-        // Only facts and spans stay in memory; the text of a file a finding points into is
-        // read again for the report. Stdin and pipes (`<(helm template .)`) cannot be, so their
-        // text stays.
-        let keep_text = stamp.is_none_or(|stamp| !stamp.regular);
-        let _share = budget.acquire(bytes.len() as u64);
         let name = match (input, &settings.stdin_filename) {
             (Input::Stdin, Some(name)) => name.as_str(),
             _ => input.display(),
         };
-        let (file, mut result) = load(name, source, bytes, !settings.no_skip, keep_text);
-        result.stamp = stamp;
-        Ok((file, result))
+        let skip = !settings.no_skip;
+        match input {
+            Input::Stdin => {
+                let bytes = stdin_bytes.as_deref().unwrap_or_default();
+                let _share = budget.acquire(bytes.len() as u64);
+                Ok(load(name, source, bytes, skip, true))
+            }
+            Input::Rendered { text, .. } => {
+                let _share = budget.acquire(text.len() as u64);
+                Ok(load(name, source, text, skip, true))
+            }
+            Input::File { path, .. } => READ_BUFFER.with_borrow_mut(|buffer| {
+                // Stamped before the read: any change after it shows at report time.
+                let stamp = Stamp::of(path);
+                discover::read_input_into(path, MAX_FILE_BYTES, buffer).map_err(|error| {
+                    Problem {
+                        path: input.display().to_owned(),
+                        message: error.to_string(),
+                    }
+                })?;
+                // Only facts and spans stay in memory; the text of a file a finding points
+                // into is read again for the report. Pipes (`<(helm template .)`) cannot be,
+                // so their text stays.
+                let keep_text = stamp.is_none_or(|stamp| !stamp.regular);
+                let _share = budget.acquire(buffer.len() as u64);
+                let (file, mut result) = load(name, source, buffer, skip, keep_text);
+                result.stamp = stamp;
+                // A one-off huge file does not keep its buffer for the rest of the run.
+                if buffer.capacity() > KEPT_BUFFER_BYTES {
+                    *buffer = Vec::new();
+                }
+                Ok((file, result))
+            }),
+        }
     };
     // One file (a pre-commit run) is loaded on this thread: starting the pool costs more than
     // the file (two thread spawns and a cgroup read to size it).
@@ -130,6 +176,12 @@ pub fn run_with_cluster(
     let mut alias_targets = HashMap::new();
     let mut stamps: Vec<Option<Stamp>> = Vec::new();
     let mut read = Vec::new();
+    inventory.reserve_for(
+        loaded
+            .iter()
+            .filter_map(|result| result.as_ref().ok())
+            .map(|(_, result)| &result.loaded.inventory),
+    );
     for result in loaded {
         match result {
             Ok((
@@ -221,9 +273,19 @@ pub fn run_with_cluster(
         replaced: live_from.map(|_| &replaced),
         exhaustion_threshold: settings.exhaustion_threshold,
     };
-    for rule in &settings.selected {
-        (rule.check)(&ctx, &mut findings);
-    }
+    // Rules are independent readers of the inventory: they run side by side, and their
+    // findings are joined in rule order, so the report does not depend on scheduling.
+    let run_rule = |rule: &&'static crate::rules::Rule| {
+        let mut out = Vec::new();
+        (rule.check)(&ctx, &mut out);
+        out
+    };
+    let per_rule: Vec<Vec<Finding>> = if summary.files + summary.cluster_objects <= 1 {
+        settings.selected.iter().map(run_rule).collect()
+    } else {
+        settings.selected.par_iter().map(run_rule).collect()
+    };
+    findings.extend(per_rule.into_iter().flatten());
     let ran = |code: &str| settings.selected.iter().any(|rule| rule.code == code);
     findings.retain(|f| ran(f.code));
     collapse_aliased(&mut findings, &alias_targets);
@@ -252,7 +314,7 @@ pub fn run_with_cluster(
             Input::Stdin | Input::Rendered { .. } => None,
         })
         .collect();
-    Ok(Outcome {
+    Outcome {
         findings,
         sources,
         summary,
@@ -261,7 +323,7 @@ pub fn run_with_cluster(
         warnings,
         on_disk,
         read,
-    })
+    }
 }
 
 /// A live Installation's ipPools are the live IPPools the operator made of them (by name, or by
@@ -329,7 +391,7 @@ pub fn load_inventory(
         let id = sources.len() as SourceId;
         match read_limited(path) {
             Ok(bytes) => {
-                let (file, result) = load(display, id, bytes, false, true);
+                let (file, result) = load(display, id, &bytes, false, true);
                 sources.add(file);
                 inventory.merge(result.loaded.inventory);
             }
@@ -457,6 +519,15 @@ impl Stamp {
     }
 }
 
+thread_local! {
+    /// Each worker reads its files into one buffer, as ripgrep does: a fresh buffer per file
+    /// costs an allocation and the kernel zeroing its pages, which was an eighth of a run.
+    static READ_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A read buffer grown past this by one large file is dropped after it.
+const KEPT_BUFFER_BYTES: usize = 4 * 1024 * 1024;
+
 fn read_limited(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
     discover::read_input(path, MAX_FILE_BYTES)
 }
@@ -582,7 +653,7 @@ pub fn invalid_yaml(problem: LoadProblem) -> Finding {
 fn load(
     name: &str,
     source: SourceId,
-    bytes: Vec<u8>,
+    bytes: &[u8],
     skip: bool,
     keep_text: bool,
 ) -> (SourceFile, FileResult) {
@@ -616,7 +687,16 @@ fn load(
         };
         return (SourceFile::new(name, ""), result);
     }
-    let (text, refused) = manifest::decode(source, bytes);
+    // Valid UTF-8, the common case, is linted where it lies; anything else is decoded (or
+    // refused) into a text of its own.
+    let decoded;
+    let (text, refused): (&str, _) = match manifest::as_utf8(bytes) {
+        Some(text) => (text, None),
+        None => {
+            decoded = manifest::decode(source, bytes.to_vec());
+            (decoded.0.as_str(), decoded.1)
+        }
+    };
     let loaded = match refused {
         Some(problem) => Loaded {
             problems: vec![problem],
@@ -627,7 +707,7 @@ fn load(
                 suppressed: &mut suppressed,
                 aliases: &mut aliases,
             };
-            manifest::load_text(name, &text, source, skip, &mut extras)
+            manifest::load_text(name, text, source, skip, &mut extras)
         }
     };
     let file = if keep_text {

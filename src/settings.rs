@@ -98,6 +98,8 @@ pub struct LintSettings {
     pub statistics: bool,
     pub show_files: bool,
     pub show_config: bool,
+    /// `-j/--threads`; `None` lets rayon size the pool (the CPUs this process may use).
+    pub threads: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -209,6 +211,9 @@ impl LintSettings {
         if args.pods_per_node == Some(0) {
             return Err(SettingsError::Zero("--pods-per-node"));
         }
+        if args.threads == Some(0) {
+            return Err(SettingsError::Zero("--threads"));
+        }
         if !(0.0..=100.0).contains(&args.exhaustion_threshold) {
             return Err(SettingsError::BadThreshold(args.exhaustion_threshold));
         }
@@ -266,6 +271,7 @@ impl LintSettings {
             statistics: args.statistics,
             show_files: args.show_files,
             show_config: args.show_config,
+            threads: args.threads,
         })
     }
 }

@@ -449,3 +449,24 @@ fn a_related_place_in_another_file_is_headed_by_its_message_once() {
     let message = "overlapping pool defined here";
     assert_eq!(text.matches(message).count(), 1, "{text}");
 }
+
+#[test]
+fn threads_change_nothing_but_the_speed() {
+    let json = |threads: &str| {
+        stdout_of(
+            bin()
+                .args(["lint", "testdata/demo", "-o", "json", "-j"])
+                .arg(threads),
+        )
+    };
+    let one = json("1");
+    assert!(one.contains("IPP101"), "{one}");
+    assert_eq!(one, json("2"));
+    assert_eq!(one, json("7"));
+    assert_eq!(one, stdout_of(bin().args(["lint", "testdata/demo", "-o", "json"])));
+    bin()
+        .args(["lint", "testdata/demo", "--threads", "0"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--threads must be at least 1"));
+}

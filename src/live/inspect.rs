@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::plan;
 use super::snapshot::Snapshot;
 use super::usage::{self, Block, PoolUsage};
-use crate::model::annotations::Resolution;
+use crate::model::annotations::{PoolIndex, Resolution};
 use crate::model::pool::Pool;
 
 /// A node's name and labels, for nodeSelectors.
@@ -233,7 +233,7 @@ pub fn detail(
     let row = rows(objects, snapshot, blocks, Some(nodes))
         .into_iter()
         .find(|row| row.name == name)?;
-    let pools = plan::pools_by_name(snapshot);
+    let pools = PoolIndex::new(plan::pools_by_name(snapshot));
     let mut referenced_by = Vec::new();
     for site in &snapshot.inventory.annotation_sites {
         for (annotation, _, resolution) in site.resolved_pool_entries(&pools) {
@@ -250,8 +250,7 @@ pub fn detail(
         }
     }
     let net = pools
-        .iter()
-        .find(|pool| pool.name.value().is_some_and(|n| n == name))
+        .named(name)
         .and_then(|pool| pool.cidr_net())
         .map(|net| net.trunc());
     let mut in_pool = Vec::new();

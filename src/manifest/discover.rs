@@ -294,15 +294,24 @@ fn special_file(file_type: std::fs::FileType) -> Option<&'static str> {
 /// its writers close it: process substitution (`<(helm template .)`) works, a pipe nobody writes
 /// to reads as empty.
 pub fn read_input(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    read_input_into(path, limit, &mut bytes)?;
+    Ok(bytes)
+}
+
+/// [`read_input`] into a buffer the caller keeps from file to file (its old content is
+/// replaced).
+pub fn read_input_into(path: &Path, limit: u64, bytes: &mut Vec<u8>) -> std::io::Result<()> {
     use std::io::Read;
     use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+    bytes.clear();
+    // Before opening: a plain open of a FIFO waits for a writer.
     let is_fifo = std::fs::metadata(path).is_ok_and(|m| m.file_type().is_fifo());
-    let mut bytes = Vec::new();
     if !is_fifo {
         std::fs::File::open(path)?
             .take(limit + 1)
-            .read_to_end(&mut bytes)?;
-        return Ok(bytes);
+            .read_to_end(bytes)?;
+        return Ok(());
     }
     let mut file = std::fs::OpenOptions::new()
         .read(true)
@@ -311,11 +320,11 @@ pub fn read_input(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
     let mut buffer = vec![0u8; 64 * 1024];
     loop {
         match file.read(&mut buffer) {
-            Ok(0) => return Ok(bytes),
+            Ok(0) => return Ok(()),
             Ok(n) => {
                 bytes.extend_from_slice(&buffer[..n]);
                 if bytes.len() as u64 > limit {
-                    return Ok(bytes);
+                    return Ok(());
                 }
             }
             // A writer is there but has written nothing yet.

@@ -87,6 +87,17 @@ impl Extras for NoExtras {
     fn file(&mut self, _: SourceId, _: &str, _: &Parsed) {}
 }
 
+/// The bytes as text when [`decode`] would take them as they are: UTF-8 without a NUL byte or
+/// a UTF-16 byte order mark.
+pub fn as_utf8(bytes: &[u8]) -> Option<&str> {
+    if matches!(bytes.get(..2), Some([0xFF, 0xFE] | [0xFE, 0xFF]))
+        || memchr::memchr(0, bytes).is_some()
+    {
+        return None;
+    }
+    std::str::from_utf8(bytes).ok()
+}
+
 /// Decodes raw bytes, refusing binary and non-UTF-8 content with a problem at the first bad byte.
 /// Returns the text to keep for display (lossy where the bytes are not UTF-8) and whether it can
 /// be parsed.

@@ -14,6 +14,7 @@
 //!   written value is therefore judged where it is written: a bad namespace value fails every pod
 //!   of the namespace that does not set its own, a bad pod value fails that pod.
 
+use std::collections::HashMap;
 use std::net::IpAddr;
 
 use ipnet::IpNet;
@@ -253,7 +254,7 @@ impl AnnotationSite {
     /// (calico-reference §5 steps 1–4), for the rules that judge one kind of resolution.
     pub fn resolved_pool_entries<'s, 'p>(
         &'s self,
-        pools: &'s [&'p Pool],
+        pools: &'s PoolIndex<'p>,
     ) -> impl Iterator<Item = (&'s Annotation, &'s Entry, Resolution<'p>)> + 's {
         self.pool_entries()
             .filter_map(move |(annotation, key, entry)| {
@@ -337,8 +338,90 @@ pub enum Resolution<'p> {
     BrokenPool(&'p Pool),
 }
 
+/// Every known pool, indexed by name and by CIDR once, so that resolving an entry costs a few
+/// lookups and not a scan of every pool: 100k pools and as many annotations stay linear.
+/// Lookups answer as a scan in declaration order would: the first pool that qualifies.
+#[derive(Debug, Default)]
+pub struct PoolIndex<'p> {
+    pools: Vec<&'p Pool>,
+    /// The first pool of each name.
+    by_name: HashMap<&'p str, usize>,
+    /// Pools by masked CIDR, in declaration order.
+    by_cidr: HashMap<IpNet, Vec<usize>>,
+    /// (masked CIDR, index) sorted by network address: the pools inside a range.
+    by_start: Vec<(IpNet, usize)>,
+}
+
+impl<'p> PoolIndex<'p> {
+    pub fn new(pools: impl IntoIterator<Item = &'p Pool>) -> Self {
+        let pools: Vec<&'p Pool> = pools.into_iter().collect();
+        let mut index = PoolIndex {
+            by_name: HashMap::with_capacity(pools.len()),
+            by_cidr: HashMap::with_capacity(pools.len()),
+            by_start: Vec::with_capacity(pools.len()),
+            pools: Vec::new(),
+        };
+        for (i, pool) in pools.iter().enumerate() {
+            if let Some(name) = pool.name.value() {
+                index.by_name.entry(name.as_str()).or_insert(i);
+            }
+            if let Some(net) = pool.cidr_net() {
+                let net = net.trunc();
+                index.by_cidr.entry(net).or_default().push(i);
+                index.by_start.push((net, i));
+            }
+        }
+        index
+            .by_start
+            .sort_unstable_by_key(|(net, i)| (net.network(), *i));
+        index.pools = pools;
+        index
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pools.is_empty()
+    }
+
+    pub fn pools(&self) -> &[&'p Pool] {
+        &self.pools
+    }
+
+    pub fn named(&self, name: &str) -> Option<&'p Pool> {
+        self.by_name.get(name).map(|&i| self.pools[i])
+    }
+
+    /// Pools whose CIDR is exactly `net` (masked), in declaration order.
+    fn with_cidr(&self, net: &IpNet) -> impl Iterator<Item = &'p Pool> + '_ {
+        self.by_cidr
+            .get(net)
+            .into_iter()
+            .flatten()
+            .map(|&i| self.pools[i])
+    }
+
+    /// A pool whose CIDR overlaps `net`: the first declared that contains it (one lookup per
+    /// shorter prefix), else the lowest-addressed inside it (a binary search). Bounded per
+    /// entry, whatever the number of pools.
+    fn first_overlapping(&self, net: &IpNet) -> Option<&'p Pool> {
+        let containing = (0..=net.prefix_len())
+            .filter_map(|len| IpNet::new(net.network(), len).ok())
+            .filter_map(|outer| self.by_cidr.get(&outer.trunc())?.first().copied())
+            .min();
+        if let Some(i) = containing {
+            return Some(self.pools[i]);
+        }
+        let from = self
+            .by_start
+            .partition_point(|(pool, _)| pool.network() < net.network());
+        self.by_start
+            .get(from)
+            .filter(|(pool, _)| net.contains(&pool.network()))
+            .map(|&(_, i)| self.pools[i])
+    }
+}
+
 /// Resolves a pool-list entry against every known pool, as the CNI plugin and IPAM do.
-pub fn resolve<'p>(entry: &str, family: Family, pools: &[&'p Pool]) -> Resolution<'p> {
+pub fn resolve<'p>(entry: &str, family: Family, pools: &PoolIndex<'p>) -> Resolution<'p> {
     if entry.is_empty() {
         return Resolution::Empty;
     }
@@ -354,29 +437,19 @@ pub fn resolve<'p>(entry: &str, family: Family, pools: &[&'p Pool]) -> Resolutio
         if pools.is_empty() {
             return Resolution::NoPools;
         }
-        let same = |pool: &&&Pool| pool.cidr_net().is_some_and(|p| p.trunc() == net);
-        if let Some(pool) = pools.iter().filter(same).find(|p| !p.is_disabled()) {
+        if let Some(pool) = pools.with_cidr(&net).find(|p| !p.is_disabled()) {
             return usable_or_not(pool);
         }
-        if let Some(pool) = pools.iter().find(same) {
+        if let Some(pool) = pools.with_cidr(&net).next() {
             return Resolution::Disabled(pool);
         }
-        let near = pools
-            .iter()
-            .find(|pool| {
-                pool.cidr_net()
-                    .is_some_and(|p| cidr::overlaps(&p.trunc(), &net))
-            })
-            .copied();
+        let near = pools.first_overlapping(&net);
         return Resolution::NotAPoolCidr { net, near };
     }
     if pools.is_empty() {
         return Resolution::NoPools;
     }
-    let Some(pool) = pools
-        .iter()
-        .find(|pool| pool.name.value().is_some_and(|name| name == entry))
-    else {
+    let Some(pool) = pools.named(entry) else {
         return Resolution::Unknown;
     };
     let Some(pool_family) = pool.family() else {
@@ -866,6 +939,58 @@ fn quote_char(c: char) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_pool_index_answers_as_a_scan_in_declaration_order() {
+        use crate::model::pool::{Field, PoolSource};
+        use crate::source::Span;
+        let loc = Loc::new(0, Span { start: 0, end: 1 });
+        let pool = |name: &str, cidr: &str| {
+            let mut pool = Pool::new(PoolSource::V3, loc);
+            pool.name = Field::Set(Spanned {
+                value: name.to_owned(),
+                loc,
+            });
+            pool.cidr = Field::Set(Spanned {
+                value: cidr.to_owned(),
+                loc,
+            });
+            pool
+        };
+        let pools = [
+            pool("a", "10.0.0.0/16"),
+            pool("b", "10.0.0.0/8"),
+            pool("a", "10.9.0.0/16"),
+            pool("c", "10.0.4.0/24"),
+            pool("d", "10.0.0.0/16"),
+            pool("e", "192.168.1.0/24"),
+        ];
+        let index = PoolIndex::new(pools.iter());
+        let name = |p: Option<&Pool>| p.and_then(|p| p.name.value().cloned());
+        assert_eq!(name(index.named("a")), Some("a".to_owned()));
+        assert!(std::ptr::eq(index.named("a").unwrap(), &pools[0]));
+        let net = |text: &str| text.parse::<IpNet>().unwrap();
+        let exact: Vec<_> = index
+            .with_cidr(&net("10.0.0.0/16"))
+            .map(|p| name(Some(p)))
+            .collect();
+        assert_eq!(exact, [Some("a".to_owned()), Some("d".to_owned())]);
+        // Inside a, b and c: a, declared first, as a scan would find it.
+        assert_eq!(
+            name(index.first_overlapping(&net("10.0.4.0/25"))),
+            Some("a".to_owned())
+        );
+        assert_eq!(
+            name(index.first_overlapping(&net("10.9.0.0/24"))),
+            Some("b".to_owned())
+        );
+        // Containing e only.
+        assert_eq!(
+            name(index.first_overlapping(&net("192.168.0.0/16"))),
+            Some("e".to_owned())
+        );
+        assert_eq!(index.first_overlapping(&net("172.16.0.0/12")), None);
+    }
 
     fn ok(value: &str) -> Vec<String> {
         parse_string_list(value)

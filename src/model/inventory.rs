@@ -67,6 +67,21 @@ impl Inventory {
             && cni_ipam_types.is_empty()
     }
 
+    /// Room for what `parts` hold, so that merging them moves each pool once instead of again
+    /// at every doubling of the vectors (a pool is a kilobyte; 100k of them moved ~17 times).
+    pub fn reserve_for<'i>(&mut self, parts: impl Iterator<Item = &'i Inventory> + Clone) {
+        self.pools
+            .reserve(parts.clone().map(|p| p.pools.len()).sum());
+        self.nodes
+            .reserve(parts.clone().map(|p| p.nodes.len()).sum());
+        self.namespaces
+            .reserve(parts.clone().map(|p| p.namespaces.len()).sum());
+        self.metadata
+            .reserve(parts.clone().map(|p| p.metadata.len()).sum());
+        self.annotation_sites
+            .reserve(parts.map(|p| p.annotation_sites.len()).sum());
+    }
+
     pub fn merge(&mut self, other: Inventory) {
         let Inventory {
             pools,

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::annotations::{AnnotationSite, CniKey, Place, Resolution, resolve};
+use super::annotations::{AnnotationSite, CniKey, Place, PoolIndex, Resolution, resolve};
 use super::cidr::Family;
 use super::inventory::Inventory;
 use super::pool::{Field, Pool};
@@ -259,8 +259,9 @@ fn explain_family(
             "decides: the pod may use only these pools (nodeSelector, namespaceSelector and assignmentMode are not consulted)"
                 .to_owned(),
         ];
+        let index = PoolIndex::new(pools.iter().copied());
         for entry in entries {
-            let verdict = match resolve(&entry.text, family, &pools) {
+            let verdict = match resolve(&entry.text, family, &index) {
                 Resolution::Usable(pool) => {
                     answer.pools.push(pool_name(pool));
                     format!(

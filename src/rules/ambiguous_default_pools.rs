@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use super::node_without_pool::{node_selector, serves_pods_automatically};
+use super::node_without_pool::{NodeClasses, node_selector, serves_pods_automatically};
 use super::prelude::*;
 use crate::model::cidr::Family;
 use crate::model::cluster::NodeFact;
@@ -95,16 +95,16 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         }
         // The nodes each set of pools shares, keyed by the pools' indexes.
         let mut shared: BTreeMap<Vec<usize>, Vec<&NodeFact>> = BTreeMap::new();
-        for node in nodes {
-            let serving: Vec<usize> = candidates
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| c.selector.matches(&node.labels))
-                .map(|(index, _)| index)
-                .collect();
+        let selectors: Vec<&Selector> = candidates.iter().map(|c| c.selector).collect();
+        let classes = NodeClasses::new(nodes, selectors.iter().copied());
+        for (serving, class) in classes.selected_by(&selectors) {
             if serving.len() >= 2 {
-                shared.entry(serving).or_default().push(node);
+                shared.entry(serving).or_default().extend(class);
             }
+        }
+        // In input order, as a walk over the nodes would list them.
+        for nodes in shared.values_mut() {
+            nodes.sort_by_key(|node| (node.loc.source, node.loc.span.start));
         }
         for (indexes, nodes) in shared {
             let group: Vec<&Candidate<'_>> =

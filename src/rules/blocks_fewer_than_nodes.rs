@@ -1,6 +1,6 @@
 //! IPP103 blocks-fewer-than-nodes.
 
-use super::node_without_pool::node_selector;
+use super::node_without_pool::{NodeClasses, node_selector};
 use super::prelude::*;
 use crate::model::cidr;
 
@@ -88,6 +88,7 @@ fn bits_for(n: u64) -> u32 {
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let manifests = &ctx.inventory.nodes;
+    let classes = NodeClasses::new(manifests, ctx.pools().filter_map(node_selector));
     for pool in ctx.pools() {
         if pool.is_disabled() || !(pool.allows_use("Workload") || pool.allows_use("Tunnel")) {
             continue;
@@ -117,10 +118,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             continue;
         };
         let (nodes, counted) = if !manifests.is_empty() {
-            let selected = manifests
-                .iter()
-                .filter(|node| selector.matches(&node.labels))
-                .count();
+            let selected = classes.count_selected(selector);
             let counted = if selector.is_all() {
                 "the Node manifests in the inputs"
             } else {

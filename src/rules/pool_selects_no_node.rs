@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use super::node_without_pool::node_selector;
+use super::node_without_pool::{NodeClasses, node_selector};
 use super::prelude::*;
 
 declare_rule! {
@@ -71,6 +71,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     if nodes.is_empty() {
         return;
     }
+    let classes = NodeClasses::new(nodes, ctx.pools().filter_map(node_selector));
     for pool in ctx.pools() {
         if pool.is_disabled()
             || pool.assignment_mode_or_default() == "Manual"
@@ -83,7 +84,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             // An omitted nodeSelector is `all()`, which selects every node.
             continue;
         };
-        if selector.selects_nothing() || nodes.iter().any(|node| selector.matches(&node.labels)) {
+        if selector.selects_nothing() || classes.any_selected(selector) {
             continue;
         }
         let selects_none = match nodes.as_slice() {
