@@ -64,29 +64,21 @@ pub fn run_with_cluster(
     filter.tracked_only = settings.tracked_only;
     filter.charts.values = settings.helm_values.clone();
     filter.charts.kustomize = settings.kustomize;
-    let discover::Discovered {
-        inputs,
-        mut problems,
-        notes,
-    } = discover::discover(&settings.paths, &filter)?;
-
-    // stdin is read here, once, so that the parallel part only touches files.
+    // stdin is read here, once, before the walk: the workers must never wait for it.
     let mut stdin_bytes = None;
-    if inputs.contains(&Input::Stdin) {
+    let mut stdin_problem = None;
+    if settings.paths.iter().any(|path| path == "-") {
         let mut bytes = Vec::new();
         match stdin.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes) {
             Ok(_) => stdin_bytes = Some(bytes),
-            Err(error) => problems.push(Problem {
-                path: "<stdin>".to_owned(),
-                message: error.to_string(),
-            }),
+            Err(error) => {
+                stdin_problem = Some(Problem {
+                    path: "<stdin>".to_owned(),
+                    message: error.to_string(),
+                });
+            }
         }
     }
-    let discovered = discover::Discovered {
-        inputs,
-        problems,
-        notes,
-    };
     // -j N: a pool of N for this run (rayon's global one is sized once per process).
     let pool = settings.threads.and_then(|threads| {
         rayon::ThreadPoolBuilder::new()
@@ -94,77 +86,120 @@ pub fn run_with_cluster(
             .build()
             .ok()
     });
-    let run = || lint_inputs(settings, &filter, discovered, stdin_bytes, live);
-    Ok(match pool {
+    let run = || lint_inputs(settings, &filter, stdin_bytes, stdin_problem, live);
+    match pool {
         Some(pool) => pool.install(run),
         None => run(),
-    })
+    }
 }
 
-/// The run proper, on discovered inputs with stdin already read: everything from here may run
-/// on the worker threads.
+/// What reading and loading one input gave.
+type LoadResult = Result<(SourceFile, FileResult), Problem>;
+
+/// The run proper, with stdin already read: everything from here may run on the worker
+/// threads.
 fn lint_inputs(
     settings: &LintSettings,
     filter: &Filter,
-    discovered: discover::Discovered,
     stdin_bytes: Option<Vec<u8>>,
+    stdin_problem: Option<Problem>,
     live: Vec<serde_json::Value>,
-) -> Outcome {
+) -> Result<Outcome, DiscoverError> {
+    let budget = LoadBudget::new(LOAD_BUDGET_BYTES);
+    let load_input =
+        |(index, input): (usize, &Input)| {
+            let source = SourceId::try_from(index).unwrap_or(SourceId::MAX);
+            let name = match (input, &settings.stdin_filename) {
+                (Input::Stdin, Some(name)) => name.as_str(),
+                _ => input.display(),
+            };
+            let skip = !settings.no_skip;
+            match input {
+                Input::Stdin => {
+                    let bytes = stdin_bytes.as_deref().unwrap_or_default();
+                    let _share = budget.acquire(bytes.len() as u64);
+                    Ok(load(name, source, bytes, skip, true))
+                }
+                Input::Rendered { text, .. } => {
+                    let _share = budget.acquire(text.len() as u64);
+                    Ok(load(name, source, text, skip, true))
+                }
+                Input::File { path, .. } => READ_BUFFER.with_borrow_mut(|buffer| {
+                    // Stamped before the read: any change after it shows at report time.
+                    let metadata = discover::read_input_into(path, MAX_FILE_BYTES, buffer)
+                        .map_err(|error| Problem {
+                            path: input.display().to_owned(),
+                            message: error.to_string(),
+                        })?;
+                    let stamp = Some(Stamp::from_metadata(&metadata));
+                    // Only facts and spans stay in memory; the text of a file a finding points
+                    // into is read again for the report. Pipes (`<(helm template .)`) cannot be,
+                    // so their text stays.
+                    let keep_text = stamp.is_none_or(|stamp| !stamp.regular);
+                    let _share = budget.acquire(buffer.len() as u64);
+                    let (file, mut result) = load(name, source, buffer, skip, keep_text);
+                    result.stamp = stamp;
+                    // A one-off huge file does not keep its buffer for the rest of the run.
+                    if buffer.capacity() > KEPT_BUFFER_BYTES {
+                        *buffer = Vec::new();
+                    }
+                    Ok((file, result))
+                }),
+            }
+        };
+    // A tree is walked on a thread of its own while the workers read and load what it has
+    // found so far; the results are put back in the walk's order, which source ids follow.
+    let walks_a_tree = settings
+        .paths
+        .iter()
+        .any(|path| path != "-" && Path::new(path).is_dir());
+    let (inputs, loaded, discovered): (Vec<Input>, Vec<LoadResult>, _) = if walks_a_tree {
+        std::thread::scope(|scope| {
+            let (found, inbox) = std::sync::mpsc::channel();
+            let walker = scope.spawn(move || {
+                discover::discover_each(&settings.paths, filter, &mut |input| {
+                    // The receiver lives until the walk ends.
+                    let _ = found.send(input);
+                })
+            });
+            let mut loaded: Vec<(usize, Input, LoadResult)> = inbox
+                .into_iter()
+                .enumerate()
+                .par_bridge()
+                .map(|(index, input)| {
+                    let result = load_input((index, &input));
+                    (index, input, result)
+                })
+                .collect();
+            let discovered = match walker.join() {
+                Ok(discovered) => discovered?,
+                Err(panic) => std::panic::resume_unwind(panic),
+            };
+            loaded.sort_unstable_by_key(|(index, ..)| *index);
+            let (inputs, loaded) = loaded
+                .into_iter()
+                .map(|(_, input, result)| (input, result))
+                .unzip();
+            Ok::<_, DiscoverError>((inputs, loaded, discovered))
+        })?
+    } else {
+        let mut discovered = discover::discover(&settings.paths, filter)?;
+        let inputs = std::mem::take(&mut discovered.inputs);
+        // One file (a pre-commit run) is loaded on this thread: starting the pool costs more
+        // than the file (two thread spawns and a cgroup read to size it).
+        let loaded = if inputs.len() <= 1 {
+            inputs.iter().enumerate().map(load_input).collect()
+        } else {
+            inputs.par_iter().enumerate().map(load_input).collect()
+        };
+        (inputs, loaded, discovered)
+    };
     let discover::Discovered {
-        inputs,
         mut problems,
         mut notes,
+        ..
     } = discovered;
-
-    let budget = LoadBudget::new(LOAD_BUDGET_BYTES);
-    let load_input = |(index, input): (usize, &Input)| {
-        let source = SourceId::try_from(index).unwrap_or(SourceId::MAX);
-        let name = match (input, &settings.stdin_filename) {
-            (Input::Stdin, Some(name)) => name.as_str(),
-            _ => input.display(),
-        };
-        let skip = !settings.no_skip;
-        match input {
-            Input::Stdin => {
-                let bytes = stdin_bytes.as_deref().unwrap_or_default();
-                let _share = budget.acquire(bytes.len() as u64);
-                Ok(load(name, source, bytes, skip, true))
-            }
-            Input::Rendered { text, .. } => {
-                let _share = budget.acquire(text.len() as u64);
-                Ok(load(name, source, text, skip, true))
-            }
-            Input::File { path, .. } => READ_BUFFER.with_borrow_mut(|buffer| {
-                // Stamped before the read: any change after it shows at report time.
-                let stamp = Stamp::of(path);
-                discover::read_input_into(path, MAX_FILE_BYTES, buffer).map_err(|error| {
-                    Problem {
-                        path: input.display().to_owned(),
-                        message: error.to_string(),
-                    }
-                })?;
-                // Only facts and spans stay in memory; the text of a file a finding points
-                // into is read again for the report. Pipes (`<(helm template .)`) cannot be,
-                // so their text stays.
-                let keep_text = stamp.is_none_or(|stamp| !stamp.regular);
-                let _share = budget.acquire(buffer.len() as u64);
-                let (file, mut result) = load(name, source, buffer, skip, keep_text);
-                result.stamp = stamp;
-                // A one-off huge file does not keep its buffer for the rest of the run.
-                if buffer.capacity() > KEPT_BUFFER_BYTES {
-                    *buffer = Vec::new();
-                }
-                Ok((file, result))
-            }),
-        }
-    };
-    // One file (a pre-commit run) is loaded on this thread: starting the pool costs more than
-    // the file (two thread spawns and a cgroup read to size it).
-    let loaded: Vec<Result<(SourceFile, FileResult), Problem>> = if inputs.len() <= 1 {
-        inputs.iter().enumerate().map(load_input).collect()
-    } else {
-        inputs.par_iter().enumerate().map(load_input).collect()
-    };
+    problems.extend(stdin_problem);
 
     let mut sources = SourceMap::default();
     let mut inventory = Inventory::default();
@@ -314,7 +349,7 @@ fn lint_inputs(
             Input::Stdin | Input::Rendered { .. } => None,
         })
         .collect();
-    Outcome {
+    Ok(Outcome {
         findings,
         sources,
         summary,
@@ -323,7 +358,7 @@ fn lint_inputs(
         warnings,
         on_disk,
         read,
-    }
+    })
 }
 
 /// A live Installation's ipPools are the live IPPools the operator made of them (by name, or by
@@ -504,10 +539,13 @@ struct Stamp {
 
 impl Stamp {
     fn of(path: &Path) -> Option<Stamp> {
-        let metadata = std::fs::metadata(path).ok()?;
+        Some(Stamp::from_metadata(&std::fs::metadata(path).ok()?))
+    }
+
+    fn from_metadata(metadata: &std::fs::Metadata) -> Stamp {
         #[cfg(unix)]
         use std::os::unix::fs::MetadataExt;
-        Some(Stamp {
+        Stamp {
             regular: metadata.is_file(),
             len: metadata.len(),
             modified: metadata.modified().ok(),
@@ -515,7 +553,7 @@ impl Stamp {
             changed: (metadata.ctime(), metadata.ctime_nsec()),
             #[cfg(unix)]
             inode: metadata.ino(),
-        })
+        }
     }
 }
 

@@ -463,7 +463,10 @@ fn threads_change_nothing_but_the_speed() {
     assert!(one.contains("IPP101"), "{one}");
     assert_eq!(one, json("2"));
     assert_eq!(one, json("7"));
-    assert_eq!(one, stdout_of(bin().args(["lint", "testdata/demo", "-o", "json"])));
+    assert_eq!(
+        one,
+        stdout_of(bin().args(["lint", "testdata/demo", "-o", "json"]))
+    );
     bin()
         .args(["lint", "testdata/demo", "--threads", "0"])
         .assert()

@@ -300,31 +300,36 @@ pub fn read_input(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
 }
 
 /// [`read_input`] into a buffer the caller keeps from file to file (its old content is
-/// replaced).
-pub fn read_input_into(path: &Path, limit: u64, bytes: &mut Vec<u8>) -> std::io::Result<()> {
+/// replaced). Returns the file's metadata as it was when opened, before the read. One open and
+/// one fstat per file: the path is walked once.
+pub fn read_input_into(
+    path: &Path,
+    limit: u64,
+    bytes: &mut Vec<u8>,
+) -> std::io::Result<std::fs::Metadata> {
     use std::io::Read;
     use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
     bytes.clear();
-    // Before opening: a plain open of a FIFO waits for a writer.
-    let is_fifo = std::fs::metadata(path).is_ok_and(|m| m.file_type().is_fifo());
-    if !is_fifo {
-        std::fs::File::open(path)?
-            .take(limit + 1)
-            .read_to_end(bytes)?;
-        return Ok(());
-    }
+    // Non-blocking, so that opening a FIFO does not wait for a writer; a regular file ignores
+    // the flag.
     let mut file = std::fs::OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NONBLOCK)
         .open(path)?;
+    let metadata = file.metadata()?;
+    if !metadata.file_type().is_fifo() {
+        bytes.reserve(usize::try_from(metadata.len().min(limit)).unwrap_or(0) + 1);
+        (&mut file).take(limit + 1).read_to_end(bytes)?;
+        return Ok(metadata);
+    }
     let mut buffer = vec![0u8; 64 * 1024];
     loop {
         match file.read(&mut buffer) {
-            Ok(0) => return Ok(()),
+            Ok(0) => return Ok(metadata),
             Ok(n) => {
                 bytes.extend_from_slice(&buffer[..n]);
                 if bytes.len() as u64 > limit {
-                    return Ok(());
+                    return Ok(metadata);
                 }
             }
             // A writer is there but has written nothing yet.
@@ -338,11 +343,40 @@ pub fn read_input_into(path: &Path, limit: u64, bytes: &mut Vec<u8>) -> std::io:
 }
 
 pub fn discover(paths: &[String], filter: &Filter) -> Result<Discovered, DiscoverError> {
+    let mut inputs = Vec::new();
+    let mut found = discover_each(paths, filter, &mut |input| inputs.push(input))?;
+    found.inputs = inputs;
+    Ok(found)
+}
+
+/// Where discovery hands each input as soon as it is found: a list, or a channel to the
+/// workers that read the files while the walk goes on.
+pub struct Sink<'s>(&'s mut dyn FnMut(Input));
+
+impl Sink<'_> {
+    fn push(&mut self, input: Input) {
+        (self.0)(input);
+    }
+
+    fn extend(&mut self, inputs: impl IntoIterator<Item = Input>) {
+        for input in inputs {
+            self.push(input);
+        }
+    }
+}
+
+/// [`discover`], handing the inputs to `each` in the order [`discover`] lists them; the
+/// returned [`Discovered`] holds the problems and notes (its `inputs` is empty).
+pub fn discover_each(
+    paths: &[String],
+    filter: &Filter,
+    each: &mut dyn FnMut(Input),
+) -> Result<Discovered, DiscoverError> {
     let mut found = Discovered::default();
+    let mut sink = Sink(each);
+    let inputs = &mut sink;
     let Discovered {
-        inputs,
-        problems,
-        notes,
+        problems, notes, ..
     } = &mut found;
     let mut seen = Seen::default();
     let mut charts = Vec::new();
@@ -442,6 +476,7 @@ pub fn discover(paths: &[String], filter: &Filter) -> Result<Discovered, Discove
     for chart in &outer {
         render_chart(chart, &filter.charts, &mut found);
     }
+    sink.extend(std::mem::take(&mut found.inputs));
     Ok(found)
 }
 
@@ -584,7 +619,7 @@ impl Walk<'_> {
     fn run(
         &self,
         seen: &mut Seen,
-        inputs: &mut Vec<Input>,
+        inputs: &mut Sink<'_>,
         problems: &mut Vec<Problem>,
         charts: &mut Vec<PathBuf>,
     ) -> usize {
@@ -597,7 +632,7 @@ impl Walk<'_> {
 fn walk(
     walked: &Walk<'_>,
     seen: &mut Seen,
-    inputs: &mut Vec<Input>,
+    inputs: &mut Sink<'_>,
     problems: &mut Vec<Problem>,
     charts: &mut Vec<PathBuf>,
 ) -> usize {

@@ -103,7 +103,8 @@ pub fn chunks(text: &str) -> Vec<Chunk> {
     let bytes = text.as_bytes();
     let mut starts = vec![0];
     starts.extend(
-        memchr::memmem::find_iter(bytes, b"\n---")
+        super::DOCUMENT_MARKER
+            .find_iter(bytes)
             .map(|newline| newline + 1)
             .filter(|&line| is_marker(bytes, line)),
     );
