@@ -99,8 +99,8 @@ impl<'a> Reader<'a> {
                 "natOutgoing" => pool.nat_outgoing = self.boolean(value),
                 "disabled" => pool.disabled = self.boolean(value),
                 "disableBGPExport" => pool.disable_bgp_export = self.boolean(value),
-                "nodeSelector" => pool.node_selector = self.selector(value),
-                "namespaceSelector" => pool.namespace_selector = self.selector(value),
+                "nodeSelector" => pool.node_selector = self.selector(value).boxed(),
+                "namespaceSelector" => pool.namespace_selector = self.selector(value).boxed(),
                 "allowedUses" => pool.allowed_uses = self.string_list(value),
                 "assignmentMode" => pool.assignment_mode = self.string(value),
                 "ipip" if !value.is_null() => {
@@ -131,7 +131,7 @@ impl<'a> Reader<'a> {
                 value: node.as_str().unwrap_or_default().to_owned(),
                 loc: self.loc(node.span()),
             }),
-            _ => Field::WrongType(self.wrong(node, "string")),
+            _ => Field::WrongType(Box::new(self.wrong(node, "string"))),
         }
     }
 
@@ -142,7 +142,7 @@ impl<'a> Reader<'a> {
                 value,
                 loc: self.loc(node.span()),
             }),
-            _ => Field::WrongType(self.wrong(node, "integer")),
+            _ => Field::WrongType(Box::new(self.wrong(node, "integer"))),
         }
     }
 
@@ -153,7 +153,7 @@ impl<'a> Reader<'a> {
                 value,
                 loc: self.loc(node.span()),
             }),
-            _ => Field::WrongType(self.wrong(node, "boolean")),
+            _ => Field::WrongType(Box::new(self.wrong(node, "boolean"))),
         }
     }
 
@@ -162,7 +162,7 @@ impl<'a> Reader<'a> {
             return Field::Absent;
         }
         if !node.is_seq() {
-            return Field::WrongType(self.wrong(node, "list of strings"));
+            return Field::WrongType(Box::new(self.wrong(node, "list of strings")));
         }
         let mut values = Vec::new();
         for item in node.items() {
@@ -170,11 +170,11 @@ impl<'a> Reader<'a> {
                 Field::Set(value) => values.push(value),
                 Field::WrongType(wrong) => return Field::WrongType(wrong),
                 Field::Absent => {
-                    return Field::WrongType(WrongType {
+                    return Field::WrongType(Box::new(WrongType {
                         loc: self.loc(item.span()),
                         expected: "string",
                         found: "null".to_owned(),
-                    });
+                    }));
                 }
             }
         }
@@ -191,7 +191,7 @@ impl<'a> Reader<'a> {
             // `nodeSelector: !all()` unquoted: a tag on an empty value. Keep it for IPP012.
             ScalarType::Null if tag.is_some() => "",
             ScalarType::Null => return Field::Absent,
-            _ => return Field::WrongType(self.wrong(node, "string")),
+            _ => return Field::WrongType(Box::new(self.wrong(node, "string"))),
         };
         let parsed = selector::parse(text).map_err(|error| {
             let span = self.value_span(node, text, error.offset);

@@ -32,10 +32,24 @@ pub enum Field<T> {
     #[default]
     Absent,
     Set(Spanned<T>),
-    WrongType(WrongType),
+    /// Boxed: rare, and three times the size of a set value, which every field of every pool
+    /// would otherwise pay for.
+    WrongType(Box<WrongType>),
 }
 
 impl<T> Field<T> {
+    /// The same field with its value on the heap (a pool's selectors: large and often absent).
+    pub fn boxed(self) -> Field<Box<T>> {
+        match self {
+            Field::Absent => Field::Absent,
+            Field::Set(Spanned { value, loc }) => Field::Set(Spanned {
+                value: Box::new(value),
+                loc,
+            }),
+            Field::WrongType(wrong) => Field::WrongType(wrong),
+        }
+    }
+
     pub fn value(&self) -> Option<&T> {
         match self {
             Field::Set(spanned) => Some(&spanned.value),
@@ -149,8 +163,8 @@ pub struct Pool {
     pub nat_outgoing: Field<bool>,
     pub disabled: Field<bool>,
     pub disable_bgp_export: Field<bool>,
-    pub node_selector: Field<SelectorField>,
-    pub namespace_selector: Field<SelectorField>,
+    pub node_selector: Field<Box<SelectorField>>,
+    pub namespace_selector: Field<Box<SelectorField>>,
     pub allowed_uses: Field<Vec<Spanned<String>>>,
     pub assignment_mode: Field<String>,
     pub legacy: LegacyFields,
@@ -348,7 +362,7 @@ impl<T> Field<T> {
     /// The wrong-typed value, if that is what was written.
     pub fn wrong_type(&self) -> Option<&WrongType> {
         match self {
-            Field::WrongType(wrong) => Some(wrong),
+            Field::WrongType(wrong) => Some(&**wrong),
             _ => None,
         }
     }

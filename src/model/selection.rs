@@ -94,7 +94,7 @@ fn cidr_text(pool: &Pool) -> String {
 /// A selector field as IPAM evaluates it: `None` when omitted or empty (every node, every
 /// namespace), an error when it does not parse or is not a string.
 fn written_selector<'p>(
-    field: &'p Field<crate::model::pool::SelectorField>,
+    field: &'p Field<Box<crate::model::pool::SelectorField>>,
     name: &str,
 ) -> Result<Option<&'p Selector>, String> {
     match field {

@@ -322,7 +322,7 @@ impl Installation {
                 });
             }
         }
-        pool.node_selector = entry.node_selector.clone();
+        pool.node_selector = entry.node_selector.clone().boxed();
         pool.disable_bgp_export = entry.disable_bgp_export.clone();
         pool.disabled = entry.disable_new_allocations.clone();
         pool.allowed_uses = entry.allowed_uses.clone();
@@ -755,7 +755,7 @@ impl CalicoNodeEnv {
                 pool.vxlan_mode = set(env.vxlan_mode);
                 pool.nat_outgoing = set(env.nat_outgoing);
                 pool.disable_bgp_export = set(env.disable_bgp_export);
-                pool.node_selector = set(env.node_selector);
+                pool.node_selector = set(env.node_selector).boxed();
                 pool
             })
             .collect()

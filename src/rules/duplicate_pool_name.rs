@@ -69,6 +69,11 @@ declare_rule! {
 /// as messages show it.
 type Spec = Vec<(&'static str, String)>;
 
+/// Whether [`effective_spec`] has one for the pool, without spelling it out.
+fn has_spec(pool: &Pool) -> bool {
+    pool.cidr_net().is_some() && pool.effective_block_size().is_some()
+}
+
 fn effective_spec(pool: &Pool) -> Option<Spec> {
     // A pool whose cidr does not parse is IPP001's; its other values mean little.
     let network = pool.cidr_net()?.trunc();
@@ -106,7 +111,7 @@ fn flag(field: &Field<bool>) -> String {
 }
 
 /// The canonical form when the selector parses, so `all( )` and `all()` agree; else the text.
-fn selector(field: &Field<SelectorField>, default: &str) -> String {
+fn selector(field: &Field<Box<SelectorField>>, default: &str) -> String {
     match field.value() {
         Some(written) if !written.text.is_empty() => match &written.parsed {
             Ok(parsed) => parsed.to_string(),
@@ -117,16 +122,24 @@ fn selector(field: &Field<SelectorField>, default: &str) -> String {
 }
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    // The first declaration of each name, which later ones are compared with.
-    let mut first: HashMap<&str, (&Pool, Spec)> = HashMap::new();
+    // The first declaration of each name, which later ones are compared with. Specs are
+    // spelled out only for a name seen twice: with 100k distinct names, none is.
+    let mut first: HashMap<&str, &Pool> = HashMap::with_capacity(ctx.inventory.pools.len());
     for pool in ctx.pools() {
-        let (Some(name), Some(spec)) = (pool.name.spanned(), effective_spec(pool)) else {
+        let Some(name) = pool.name.spanned() else {
             continue;
         };
-        let Some((original, original_spec)) = first.get(name.value.as_str()) else {
-            first.insert(&name.value, (pool, spec));
+        let Some(&original) = first.get(name.value.as_str()) else {
+            if has_spec(pool) {
+                first.insert(&name.value, pool);
+            }
             continue;
         };
+        let (Some(spec), Some(original_spec)) = (effective_spec(pool), effective_spec(original))
+        else {
+            continue;
+        };
+        let original_spec = &original_spec;
         let differences: Vec<String> = spec
             .iter()
             .zip(original_spec)

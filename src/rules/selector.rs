@@ -73,7 +73,7 @@ fn check_one(
     ctx: &Context<'_>,
     pool: &Pool,
     field: &str,
-    selector: &Spanned<SelectorField>,
+    selector: &Spanned<Box<SelectorField>>,
     out: &mut Vec<Finding>,
 ) {
     let name = pool.display_name();
@@ -168,7 +168,7 @@ fn check_one(
 
 /// Where the tag is: an empty tagged scalar starts right after its tag (`nodeSelector: !all()`),
 /// so the tag is the `tag.len()` bytes before it. Otherwise the value.
-fn tag_loc(selector: &Spanned<SelectorField>, tag: &str) -> crate::source::Loc {
+fn tag_loc(selector: &Spanned<Box<SelectorField>>, tag: &str) -> crate::source::Loc {
     let mut loc = selector.loc;
     if selector.value.text.is_empty()
         && loc.span.start == loc.span.end

@@ -174,11 +174,11 @@ mod tests {
     fn pool(source: PoolSource, uses: Option<&[&str]>) -> Pool {
         let mut pool = Pool::new(source, at(0));
         pool.namespace_selector = Field::Set(Spanned {
-            value: SelectorField {
+            value: Box::new(SelectorField {
                 text: "team == \"a\"".to_owned(),
                 parsed: crate::model::selector::parse("team == \"a\"").map_err(|_| unreachable!()),
                 yaml_tag: None,
-            },
+            }),
             loc: at(10),
         });
         if let Some(uses) = uses {
