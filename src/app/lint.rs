@@ -215,31 +215,27 @@ fn report_stderr(io: &mut Io<'_>, settings: &LintSettings, outcome: &Outcome) {
 fn render(io: &mut Io<'_>, settings: &LintSettings, outcome: &Outcome) -> io::Result<()> {
     let findings = &outcome.findings;
     let sources = &outcome.sources;
+    // The formats for people end with the summary line (unless --quiet).
+    let summary = |out: &mut dyn Write| -> io::Result<()> {
+        if settings.quiet {
+            return Ok(());
+        }
+        writeln!(
+            out,
+            "{}{}",
+            human::summary_line(&outcome.summary),
+            fixable_line(findings, settings.unsafe_fixes)
+        )
+    };
     match settings.output {
         OutputFormat::Human => {
             let options = human_style(settings.color, io.stdout_is_terminal);
             human::render_findings(io.stdout, findings, sources, &options)?;
-            if !settings.quiet {
-                writeln!(
-                    io.stdout,
-                    "{}{}",
-                    human::summary_line(&outcome.summary),
-                    fixable_line(findings, settings.unsafe_fixes)
-                )?;
-            }
-            Ok(())
+            summary(io.stdout)
         }
         OutputFormat::Concise => {
             report::concise::render(io.stdout, findings, sources)?;
-            if !settings.quiet {
-                writeln!(
-                    io.stdout,
-                    "{}{}",
-                    human::summary_line(&outcome.summary),
-                    fixable_line(findings, settings.unsafe_fixes)
-                )?;
-            }
-            Ok(())
+            summary(io.stdout)
         }
         OutputFormat::Json => report::json::render(
             io.stdout,
