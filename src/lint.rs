@@ -315,7 +315,9 @@ fn lint_inputs(
         (rule.check)(&ctx, &mut out);
         out
     };
-    let per_rule: Vec<Vec<Finding>> = if summary.files + summary.cluster_objects <= 1 {
+    // A handful of documents (a pre-commit run) is checked on this thread: waking the pool
+    // costs more than the rules.
+    let per_rule: Vec<Vec<Finding>> = if summary.documents + summary.cluster_objects <= 64 {
         settings.selected.iter().map(run_rule).collect()
     } else {
         settings.selected.par_iter().map(run_rule).collect()
@@ -659,8 +661,15 @@ impl manifest::Extras for LintExtras<'_> {
         self.suppressed.object(reader, object);
     }
 
+    fn per_document(&self, text: &str) -> bool {
+        manifest::Extras::per_document(&*self.suppressed, text)
+    }
+
     fn file(&mut self, source: SourceId, text: &str, parsed: &manifest::yaml::Parsed) {
         self.suppressed.file(source, text, parsed);
+    }
+
+    fn tree(&mut self, _source: SourceId, parsed: &manifest::yaml::Parsed) {
         for document in &parsed.documents {
             for node in &document.nodes {
                 if let manifest::yaml::NodeKind::Alias(target) = node.kind {

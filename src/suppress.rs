@@ -95,6 +95,12 @@ impl crate::manifest::Extras for Collector {
         read_object(reader, object, &mut self.suppressions, &mut self.findings);
     }
 
+    /// Suppression comments are read over the whole file at once (a comment's line may belong
+    /// to another document's tree): a file with any is loaded whole.
+    fn per_document(&self, text: &str) -> bool {
+        !text.contains(MARKER)
+    }
+
     fn file(&mut self, source: SourceId, text: &str, parsed: &Parsed) {
         read_comments(
             source,
