@@ -57,8 +57,8 @@ pub(super) fn lint_command(args: crate::cli::LintArgs, io: &mut Io<'_>) -> Resul
                 let _ = writeln!(
                     io.stderr,
                     "kubectl-ippool: {} would be fixed in {}{}",
-                    plural(planned.fixed(), "finding"),
-                    plural(planned.files.len(), "file"),
+                    human::plural(planned.fixed(), "finding"),
+                    human::plural(planned.files.len(), "file"),
                     unsafe_hint(planned.unsafe_left, settings.unsafe_fixes)
                 );
             }
@@ -83,8 +83,8 @@ pub(super) fn lint_command(args: crate::cli::LintArgs, io: &mut Io<'_>) -> Resul
             let _ = writeln!(
                 io.stderr,
                 "kubectl-ippool: fixed {} in {}{}",
-                plural(applied.fixed, "finding"),
-                plural(applied.files, "file"),
+                human::plural(applied.fixed, "finding"),
+                human::plural(applied.files, "file"),
                 unsafe_hint(planned.unsafe_left, settings.unsafe_fixes)
             );
         }
@@ -168,14 +168,6 @@ fn unsafe_hint(unsafe_left: usize, unsafe_fixes: bool) -> String {
         format!(
             "; {unsafe_left} more with --unsafe-fixes (they change what a value means: review them with --diff --unsafe-fixes)"
         )
-    }
-}
-
-fn plural(count: usize, noun: &str) -> String {
-    match (count, noun) {
-        (1, _) => format!("1 {noun}"),
-        (_, "fix") => format!("{count} fixes"),
-        _ => format!("{count} {noun}s"),
     }
 }
 
@@ -405,11 +397,15 @@ fn show_files(io: &mut Io<'_>, settings: &LintSettings, outcome: &Outcome) -> io
             "{}  ({} bytes, {}{skipped})",
             report::escape_controls(&file.name, &[]),
             file.bytes,
-            plural(file.documents, "document"),
+            human::plural(file.documents, "document"),
         )?;
     }
     if !settings.quiet {
-        writeln!(io.stdout, "{} read.", plural(outcome.read.len(), "file"))?;
+        writeln!(
+            io.stdout,
+            "{} read.",
+            human::plural(outcome.read.len(), "file")
+        )?;
     }
     Ok(())
 }

@@ -93,7 +93,7 @@ pub fn summary_line(summary: &Summary) -> String {
     )
 }
 
-fn plural(count: usize, noun: &str) -> String {
+pub fn plural(count: usize, noun: &str) -> String {
     if count == 1 {
         format!("1 {noun}")
     } else {

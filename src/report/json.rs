@@ -58,26 +58,20 @@ struct WireEdit<'a> {
 /// A fix with its edits resolved against the text; `None` when they cannot be (the file is
 /// gone, or the value is not one the fix can rewrite in place), as `--fix` would skip it.
 fn wire_fix<'a>(sources: &'a SourceMap, fix: &'a super::Fix) -> Option<WireFix<'a>> {
-    let edits = fix
-        .edits
-        .iter()
-        .map(|edit| {
-            let file = sources.get(edit.loc.source)?;
-            let (_, content) = edit.resolve(&file.text)?;
-            let position = position(sources, &edit.loc)?;
-            Some(WireEdit {
-                location: WireLocation {
-                    path: Some(position.path),
-                    line: Some(position.start.line),
-                    column: Some(position.start.column),
-                    end_line: Some(position.end.line),
-                    end_column: Some(position.end.column),
-                    object: None,
-                },
-                content,
-            })
+    let edits = super::resolved_edits(fix, sources)?
+        .into_iter()
+        .map(|(position, content)| WireEdit {
+            location: WireLocation {
+                path: Some(position.path),
+                line: Some(position.start.line),
+                column: Some(position.start.column),
+                end_line: Some(position.end.line),
+                end_column: Some(position.end.column),
+                object: None,
+            },
+            content,
         })
-        .collect::<Option<Vec<_>>>()?;
+        .collect();
     Some(WireFix {
         applicability: fix.applicability,
         message: &fix.message,

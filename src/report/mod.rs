@@ -204,7 +204,6 @@ impl Edit {
                     .any(|&q| text.starts_with(q) && text.ends_with(q))
         };
         let content = match self.quoting {
-            Quoting::Verbatim => self.content.clone(),
             Quoting::Keep => keep_quoting(original, &self.content)?,
             Quoting::Unquote if quoted(original) && plain_safe(&self.content) => {
                 self.content.clone()
@@ -247,8 +246,6 @@ fn plain_safe(content: &str) -> bool {
 pub enum Quoting {
     /// The span is a scalar: the content goes inside the quotes it has, if any.
     Keep,
-    /// The content replaces the span's text as it is.
-    Verbatim,
     /// The span is a quoted scalar: the content replaces it without quotes (`"26"` → `26`).
     Unquote,
     /// The span is a plain scalar: the content replaces it in double quotes (`off` → `"off"`).
@@ -292,6 +289,23 @@ mod edit_tests {
         assert_eq!(keep_quoting("'x'", "Always").as_deref(), Some("'Always'"));
         assert_eq!(keep_quoting("\"x\"", "a\"b"), None);
     }
+}
+
+/// A fix's edits as the machine formats print them: each edit's position and the text it
+/// writes there. `None` when an edit cannot be resolved (its file is gone or changed, or the
+/// value is not one the fix can rewrite in place), as `--fix` would skip it.
+pub fn resolved_edits<'s>(
+    fix: &Fix,
+    sources: &'s SourceMap,
+) -> Option<Vec<(Position<'s>, String)>> {
+    fix.edits
+        .iter()
+        .map(|edit| {
+            let file = sources.get(edit.loc.source)?;
+            let (_, content) = edit.resolve(&file.text)?;
+            Some((position(sources, &edit.loc)?, content))
+        })
+        .collect()
 }
 
 /// A source rendered from a live object (`cluster:IPPool/x`): it has no file a CI annotation or

@@ -393,15 +393,11 @@ fn result<'a>(finding: &'a Finding, sources: &SourceMap, options: &Options<'_>) 
 /// A fix as SARIF describes one: one artifact change per edit (fixes edit one file), in the
 /// file's regions; none when an edit cannot be resolved or its file has no artifact.
 fn sarif_fix(fix: &super::Fix, sources: &SourceMap, cwd: Option<&Path>) -> Option<SarifFix> {
-    let artifact_changes = fix
-        .edits
-        .iter()
-        .map(|edit| {
-            let file = sources.get(edit.loc.source)?;
-            let (_, content) = edit.resolve(&file.text)?;
-            let position = position(sources, &edit.loc)
-                .filter(|position| !super::is_live_source(position.path))?;
-            Some(ArtifactChange {
+    let artifact_changes = super::resolved_edits(fix, sources)?
+        .into_iter()
+        .map(|(position, content)| {
+            // A live object has no artifact to change.
+            (!super::is_live_source(position.path)).then(|| ArtifactChange {
                 artifact_location: artifact_location(position.path, cwd),
                 replacements: vec![Replacement {
                     deleted_region: Region {
