@@ -215,16 +215,17 @@ fn lint_inputs(
         loaded
             .iter()
             .filter_map(|result| result.as_ref().ok())
-            .map(|(_, result)| &result.loaded.inventory),
+            .filter_map(|(_, result)| result.facts.as_ref())
+            .map(|facts| &facts.inventory),
     );
     for result in loaded {
         match result {
             Ok((
                 file,
                 FileResult {
-                    loaded,
-                    suppressed,
-                    aliases,
+                    facts,
+                    documents,
+                    skipped,
                     stamp,
                     bytes: file_bytes,
                 },
@@ -233,25 +234,34 @@ fn lint_inputs(
                 read.push(FileRead {
                     name: file.name.clone(),
                     bytes: file_bytes,
-                    documents: loaded.documents,
-                    skipped: loaded.skipped,
+                    documents,
+                    skipped,
                 });
                 let source = sources.len() as SourceId;
-                alias_targets.extend(
-                    aliases
-                        .0
-                        .into_iter()
-                        .map(|(alias, target)| ((source, alias.start, alias.end), target)),
-                );
                 source_paths.push(kustomize::normalize(Path::new(&file.name)));
-                patch_files.extend(loaded.patch_files);
                 sources.add(file);
                 summary.files += 1;
-                summary.documents += loaded.documents;
-                inventory.merge(loaded.inventory);
-                findings.extend(loaded.problems.into_iter().map(invalid_yaml));
-                findings.extend(suppressed.findings);
-                suppressions.extend(suppressed.suppressions);
+                summary.documents += documents;
+                if let Some(facts) = facts {
+                    let FileFacts {
+                        inventory: file_inventory,
+                        problems: load_problems,
+                        patch_files: file_patches,
+                        suppressed,
+                        aliases,
+                    } = *facts;
+                    alias_targets.extend(
+                        aliases
+                            .0
+                            .into_iter()
+                            .map(|(alias, target)| ((source, alias.start, alias.end), target)),
+                    );
+                    patch_files.extend(file_patches);
+                    inventory.merge(file_inventory);
+                    findings.extend(load_problems.into_iter().map(invalid_yaml));
+                    findings.extend(suppressed.findings);
+                    suppressions.extend(suppressed.suppressions);
+                }
             }
             Err(problem) => {
                 // Keep source ids aligned with input order.
@@ -430,7 +440,7 @@ pub fn load_inventory(
             Ok(bytes) => {
                 let (file, result) = load(display, id, &bytes, false, true);
                 sources.add(file);
-                inventory.merge(result.loaded.inventory);
+                inventory.merge(result.into_inventory());
             }
             Err(error) => {
                 sources.add(SourceFile::new(display.clone(), ""));
@@ -632,13 +642,67 @@ impl Drop for BudgetShare<'_> {
     }
 }
 
-/// What loading one file gave: the model's part and what lint reads beside it.
+/// What loading one file gave: its counts, and the facts when it has any.
 struct FileResult {
-    loaded: Loaded,
-    suppressed: suppress::Collector,
-    aliases: Aliases,
+    /// `None` for a file that declares and reports nothing, most files of a large tree: every
+    /// file's result stays in memory until all are loaded, and an inline inventory made that
+    /// 768 bytes a file (16 MB for a 20k-file tree, twice over while they were collected).
+    facts: Option<Box<FileFacts>>,
+    documents: usize,
+    skipped: usize,
     stamp: Option<Stamp>,
     bytes: usize,
+}
+
+/// The model's part of one file and what lint reads beside it.
+struct FileFacts {
+    inventory: Inventory,
+    problems: Vec<LoadProblem>,
+    patch_files: Vec<PathBuf>,
+    suppressed: suppress::Collector,
+    aliases: Aliases,
+}
+
+impl FileResult {
+    fn new(loaded: Loaded, extras: LintExtras, bytes: usize) -> Self {
+        let LintExtras {
+            suppressed,
+            aliases,
+        } = extras;
+        let Loaded {
+            inventory,
+            problems,
+            documents,
+            skipped,
+            patch_files,
+        } = loaded;
+        let empty = inventory.is_empty()
+            && problems.is_empty()
+            && patch_files.is_empty()
+            && suppressed.suppressions.is_empty()
+            && suppressed.findings.is_empty()
+            && aliases.0.is_empty();
+        let facts = (!empty).then(|| {
+            Box::new(FileFacts {
+                inventory,
+                problems,
+                patch_files,
+                suppressed,
+                aliases,
+            })
+        });
+        FileResult {
+            facts,
+            documents,
+            skipped,
+            stamp: None,
+            bytes,
+        }
+    }
+
+    fn into_inventory(self) -> Inventory {
+        self.facts.map(|facts| facts.inventory).unwrap_or_default()
+    }
 }
 
 /// Where each alias of a file points: (alias token, anchored node) spans, so findings reached
@@ -647,12 +711,13 @@ struct FileResult {
 struct Aliases(Vec<(Span, Span)>);
 
 /// What lint reads from the tree while the loader holds it.
-struct LintExtras<'c> {
-    suppressed: &'c mut suppress::Collector,
-    aliases: &'c mut Aliases,
+#[derive(Default)]
+struct LintExtras {
+    suppressed: suppress::Collector,
+    aliases: Aliases,
 }
 
-impl manifest::Extras for LintExtras<'_> {
+impl manifest::Extras for LintExtras {
     fn object(
         &mut self,
         reader: &manifest::extract::Reader<'_>,
@@ -662,11 +727,16 @@ impl manifest::Extras for LintExtras<'_> {
     }
 
     fn per_document(&self, text: &str) -> bool {
-        manifest::Extras::per_document(&*self.suppressed, text)
+        manifest::Extras::per_document(&self.suppressed, text)
     }
 
     fn file(&mut self, source: SourceId, text: &str, parsed: &manifest::yaml::Parsed) {
         self.suppressed.file(source, text, parsed);
+    }
+
+    fn join(&mut self, later: LintExtras) {
+        self.suppressed.join(later.suppressed);
+        self.aliases.0.extend(later.aliases.0);
     }
 
     fn tree(&mut self, _source: SourceId, parsed: &manifest::yaml::Parsed) {
@@ -704,8 +774,7 @@ fn load(
     skip: bool,
     keep_text: bool,
 ) -> (SourceFile, FileResult) {
-    let mut suppressed = suppress::Collector::default();
-    let mut aliases = Aliases::default();
+    let mut extras = LintExtras::default();
     let size = bytes.len();
     if bytes.len() as u64 > MAX_FILE_BYTES {
         let problem = LoadProblem {
@@ -725,14 +794,10 @@ fn load(
             problems: vec![problem],
             ..Loaded::default()
         };
-        let result = FileResult {
-            loaded,
-            suppressed,
-            aliases,
-            stamp: None,
-            bytes: size,
-        };
-        return (SourceFile::new(name, ""), result);
+        return (
+            SourceFile::new(name, ""),
+            FileResult::new(loaded, extras, size),
+        );
     }
     // Valid UTF-8, the common case, is linted where it lies; anything else is decoded (or
     // refused) into a text of its own.
@@ -749,27 +814,14 @@ fn load(
             problems: vec![problem],
             ..Loaded::default()
         },
-        None => {
-            let mut extras = LintExtras {
-                suppressed: &mut suppressed,
-                aliases: &mut aliases,
-            };
-            manifest::load_text(name, text, source, skip, &mut extras)
-        }
+        None => manifest::load_text(name, text, source, skip, &mut extras),
     };
     let file = if keep_text {
         SourceFile::new(name, text)
     } else {
         SourceFile::new(name, "")
     };
-    let result = FileResult {
-        loaded,
-        suppressed,
-        aliases,
-        stamp: None,
-        bytes: size,
-    };
-    (file, result)
+    (file, FileResult::new(loaded, extras, size))
 }
 
 /// Keeps one finding per rule and span when several objects share that span: distinct objects

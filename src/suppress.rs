@@ -101,6 +101,11 @@ impl crate::manifest::Extras for Collector {
         !text.contains(MARKER)
     }
 
+    fn join(&mut self, later: Collector) {
+        self.suppressions.extend(later.suppressions);
+        self.findings.extend(later.findings);
+    }
+
     fn file(&mut self, source: SourceId, text: &str, parsed: &Parsed) {
         read_comments(
             source,

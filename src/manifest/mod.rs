@@ -20,6 +20,7 @@ pub mod yaml;
 
 use crate::model::inventory::Inventory;
 use crate::source::{Loc, SourceFile, SourceId};
+use rayon::prelude::*;
 use yaml::{Limits, NodeRef, Parsed, Span};
 
 /// Larger files are not manifests anyone applies (the API server takes at most 3 MiB a request);
@@ -85,6 +86,12 @@ pub trait Extras {
     fn per_document(&self, _text: &str) -> bool {
         true
     }
+    /// Appends what another instance read from the documents after this one's: a file loaded
+    /// a document at a time is loaded in runs of documents side by side, each into extras of
+    /// its own.
+    fn join(&mut self, later: Self)
+    where
+        Self: Sized;
 }
 
 /// For callers that want the model only.
@@ -93,6 +100,31 @@ pub struct NoExtras;
 impl Extras for NoExtras {
     fn object(&mut self, _: &extract::Reader<'_>, _: NodeRef<'_>) {}
     fn file(&mut self, _: SourceId, _: &str, _: &Parsed) {}
+    fn join(&mut self, _: NoExtras) {}
+}
+
+impl Default for NoExtras {
+    fn default() -> Self {
+        NoExtras
+    }
+}
+
+impl Loaded {
+    /// Appends what the documents after this one's gave.
+    fn append(&mut self, later: Loaded) {
+        let Loaded {
+            inventory,
+            problems,
+            documents,
+            skipped,
+            patch_files,
+        } = later;
+        self.inventory.merge(inventory);
+        self.problems.extend(problems);
+        self.documents += documents;
+        self.skipped += skipped;
+        self.patch_files.extend(patch_files);
+    }
 }
 
 /// `\n---`, built once: a searcher per file was a measurable part of a run.
@@ -183,12 +215,12 @@ pub fn load_file(file: &SourceFile, source: SourceId) -> Loaded {
 
 /// The loader proper, on a file's name (as reported) and text. With `skip`, documents that
 /// matter to no rule (decided by [`relevance`]'s cheap scan) are counted, not parsed.
-pub fn load_text(
+pub fn load_text<E: Extras + Default + Send>(
     name: &str,
     text: &str,
     source: SourceId,
     skip: bool,
-    extras: &mut dyn Extras,
+    extras: &mut E,
 ) -> Loaded {
     let mut loaded = Loaded::default();
     if text.len() > DOCUMENT_AT_A_TIME_BYTES && extras.per_document(text) {
@@ -217,33 +249,76 @@ pub fn load_text(
 /// file held 850 MB at once.
 const DOCUMENT_AT_A_TIME_BYTES: usize = 1024 * 1024;
 
-fn load_document_at_a_time(
+fn load_document_at_a_time<E: Extras + Default + Send>(
     name: &str,
     text: &str,
     source: SourceId,
     skip: bool,
-    extras: &mut dyn Extras,
+    extras: &mut E,
+) -> Loaded {
+    load_in_runs(name, text, source, skip, extras, DOCUMENT_RUN_BYTES)
+}
+
+fn load_in_runs<E: Extras + Default + Send>(
+    name: &str,
+    text: &str,
+    source: SourceId,
+    skip: bool,
+    extras: &mut E,
+    run_limit: usize,
 ) -> Loaded {
     let mut loaded = Loaded::default();
     loaded.problems.extend(kubectl_rejects(text, source));
     let limits = Limits::default();
-    for chunk in relevance::chunks(text) {
-        if skip && !chunk.relevant {
-            if chunk.is_document {
-                loaded.documents += 1;
-                loaded.skipped += 1;
-            }
-            continue;
+    let chunks = relevance::chunks(text);
+    // Runs of documents are loaded side by side (one big file was one thread's work while the
+    // other core idled) and appended in document order, so the result is the sequential one's.
+    let mut runs = Vec::new();
+    let mut run_start = 0;
+    let mut run_bytes = 0;
+    for (index, chunk) in chunks.iter().enumerate() {
+        run_bytes += chunk.range.len();
+        if run_bytes >= run_limit {
+            runs.push(&chunks[run_start..=index]);
+            run_start = index + 1;
+            run_bytes = 0;
         }
-        let (patched, parsed, ()) = leniency::parse_leniently(text, |text| {
-            let mut parsed = yaml::Parsed::default();
-            yaml::parse_range_into(text, chunk.range.clone(), &limits, &mut parsed);
-            (parsed, ())
-        });
-        absorb(name, &patched, source, &parsed, &mut loaded, extras);
+    }
+    runs.push(&chunks[run_start..]);
+    let load_run = |run: &&[relevance::Chunk]| {
+        let mut part = Loaded::default();
+        let mut part_extras = E::default();
+        for chunk in run.iter() {
+            if skip && !chunk.relevant {
+                if chunk.is_document {
+                    part.documents += 1;
+                    part.skipped += 1;
+                }
+                continue;
+            }
+            let (patched, parsed, ()) = leniency::parse_leniently(text, |text| {
+                let mut parsed = yaml::Parsed::default();
+                yaml::parse_range_into(text, chunk.range.clone(), &limits, &mut parsed);
+                (parsed, ())
+            });
+            absorb(name, &patched, source, &parsed, &mut part, &mut part_extras);
+        }
+        (part, part_extras)
+    };
+    // A few runs at a time: each part holds its pools until appended, and all of them at once
+    // were the file's pools twice over.
+    for wave in runs.chunks(4 * rayon::current_num_threads()) {
+        let parts: Vec<(Loaded, E)> = wave.par_iter().map(load_run).collect();
+        for (part, part_extras) in parts {
+            loaded.append(part);
+            extras.join(part_extras);
+        }
     }
     loaded
 }
+
+/// The text of one run of documents that a large file's loading hands to a worker.
+const DOCUMENT_RUN_BYTES: usize = 256 * 1024;
 
 /// Everything the loader takes from a parsed tree: its syntax errors, the objects and facts of
 /// its documents, what the extras read, and duplicate keys.
@@ -469,8 +544,9 @@ fn forbidden_control(c: char, json: bool) -> bool {
 mod tests {
     use super::*;
 
-    /// A large file loaded one document at a time gives what loading it whole gives: the same
-    /// pools and facts, problems, and counts, with and without the skip.
+    /// A large file loaded one document at a time, in runs of documents side by side, gives
+    /// what loading it whole gives: the same pools and facts, problems, and counts, in the same
+    /// order, with and without the skip, whatever the runs' length.
     #[test]
     fn a_document_at_a_time_is_the_whole_file_in_parts() {
         let mut text = String::new();
@@ -489,9 +565,14 @@ mod tests {
             }
         }
         text.push_str("---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  annotations:\n    cni.projectcalico.org/ipv4pools: '[\"p1\"]'\n");
-        for skip in [true, false] {
+        for (skip, run_limit) in [
+            (true, DOCUMENT_RUN_BYTES),
+            (false, 1),
+            (true, 1),
+            (false, 900),
+        ] {
             let whole = load_text("f.yaml", &text, 3, skip, &mut NoExtras);
-            let parts = load_document_at_a_time("f.yaml", &text, 3, skip, &mut NoExtras);
+            let parts = load_in_runs("f.yaml", &text, 3, skip, &mut NoExtras, run_limit);
             assert_eq!(
                 format!("{:?}", whole.inventory),
                 format!("{:?}", parts.inventory)

@@ -11,7 +11,7 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind, packed};
 
 /// Kinds whose objects some loader reads whatever their content.
 const KINDS: &[&str] = &[
@@ -56,23 +56,49 @@ const WORDS: &[&str] = &[
 /// behind any of them.
 const HIDES: &[&str] = &["\\x", "\\u", "\\U", "\\\n", "\\\r"];
 
-/// The words and the escapes, in one automaton: a document is scanned for both in one pass.
-static WORD_SCAN: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
-    AhoCorasickBuilder::new()
-        .match_kind(MatchKind::LeftmostFirst)
-        .build(WORDS.iter().chain(HIDES))
-        .ok()
-});
+/// The words and the escapes, in one searcher: a document is scanned for both in one pass.
+static WORD_SCAN: LazyLock<Option<AnyOf>> =
+    LazyLock::new(|| AnyOf::new(WORDS.iter().chain(HIDES).copied()));
 
 /// Column-0 line starts that could write a `kind` the plain way cannot be read; looked for
 /// only in a document with no plain `kind:` line, which is rare (with one, any other spelling
 /// of `kind` would be a duplicate key, which kubectl rejects).
-static COLUMN0_SCAN: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
-    AhoCorasickBuilder::new()
-        .match_kind(MatchKind::LeftmostFirst)
-        .build(COLUMN0)
-        .ok()
-});
+static COLUMN0_SCAN: LazyLock<Option<AnyOf>> =
+    LazyLock::new(|| AnyOf::new(COLUMN0.iter().copied()));
+
+/// Whether a text contains any of a few fixed words. Where the CPU has the SIMD instructions
+/// for it this is the packed (Teddy) searcher alone: it builds in microseconds, where the full
+/// automaton's DFA took 40 % of the instructions of a one-file lint (callgrind), and the scan
+/// only ever asks whether a word occurs, never which or where.
+enum AnyOf {
+    Packed(packed::Searcher),
+    Automaton(AhoCorasick),
+}
+
+impl AnyOf {
+    fn new<'w>(words: impl Iterator<Item = &'w str> + Clone) -> Option<AnyOf> {
+        let packed = packed::Config::new()
+            .match_kind(packed::MatchKind::LeftmostFirst)
+            .builder()
+            .extend(words.clone())
+            .build();
+        match packed {
+            Some(searcher) => Some(AnyOf::Packed(searcher)),
+            None => AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostFirst)
+                .build(words)
+                .ok()
+                .map(AnyOf::Automaton),
+        }
+    }
+
+    fn is_match(&self, text: &str) -> bool {
+        match self {
+            AnyOf::Packed(searcher) => searcher.find(text).is_some(),
+            AnyOf::Automaton(automaton) => automaton.is_match(text),
+        }
+    }
+}
 
 /// One YAML document's bytes, and whether a rule may need it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -175,10 +201,7 @@ fn root_kind(piece: &str) -> RootKind<'_> {
     let first_content = loop {
         let Some(line) = piece[offset..].split_inclusive('\n').next() else {
             // No content: comments only, which may still hold a suppression.
-            let wanted = WORD_SCAN.as_ref().is_none_or(|scan| {
-                scan.find_iter(piece)
-                    .any(|found| found.pattern().as_usize() < WORDS.len() + HIDES.len())
-            });
+            let wanted = WORD_SCAN.as_ref().is_none_or(|scan| scan.is_match(piece));
             return if wanted {
                 RootKind::Wanted
             } else {
