@@ -310,13 +310,11 @@ fn lint_inputs(
     }
 
     let ctx = Context {
-        inventory: &inventory,
-        calico: settings.calico,
         cluster: &settings.cluster,
-        live: false,
         live_from,
         replaced: live_from.map(|_| &replaced),
         exhaustion_threshold: settings.exhaustion_threshold,
+        ..Context::new(&inventory, settings.calico)
     };
     // Rules are independent readers of the inventory: they run side by side, and their
     // findings are joined in rule order, so the report does not depend on scheduling.

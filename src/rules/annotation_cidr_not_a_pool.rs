@@ -1,7 +1,6 @@
 //! IPP205 annotation-cidr-not-a-pool.
 
 use super::prelude::*;
-use crate::model::annotations::PoolIndex;
 use crate::model::annotations::Resolution;
 
 declare_rule! {
@@ -62,7 +61,7 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    let pools = PoolIndex::new(ctx.pools());
+    let pools = ctx.pool_index();
     for site in &ctx.inventory.annotation_sites {
         for (annotation, entry, resolution) in site.resolved_pool_entries(&pools) {
             let Resolution::NotAPoolCidr { net, near } = resolution else {

@@ -1,7 +1,7 @@
 //! IPP204 annotation-family-mismatch.
 
 use super::prelude::*;
-use crate::model::annotations::{CniKey, PoolIndex, Resolution, resolve};
+use crate::model::annotations::{CniKey, Resolution, resolve};
 use crate::model::cidr::Family;
 
 declare_rule! {
@@ -59,7 +59,7 @@ declare_rule! {
 }
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
-    let pools = PoolIndex::new(ctx.pools());
+    let pools = ctx.pool_index();
     for site in &ctx.inventory.annotation_sites {
         for (annotation, key, entry) in site.pool_entries() {
             let Some(wanted) = key.pool_family() else {

@@ -1,7 +1,7 @@
 //! IPP202 unknown-pool.
 
 use super::prelude::*;
-use crate::model::annotations::{PoolIndex, Resolution, resolve};
+use crate::model::annotations::{Resolution, resolve};
 use crate::report::Severity;
 
 declare_rule! {
@@ -72,7 +72,7 @@ declare_rule! {
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let pools: Vec<&Pool> = ctx.pools().collect();
-    let index = PoolIndex::new(pools.iter().copied());
+    let index = ctx.pool_index();
     let mut names: Vec<&str> = pools
         .iter()
         .filter_map(|pool| pool.name.value().map(String::as_str))
