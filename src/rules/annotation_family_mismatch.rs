@@ -65,7 +65,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             let Some(wanted) = key.pool_family() else {
                 continue;
             };
-            let Resolution::WrongFamily { pool, family } = resolve(&entry.text, wanted, &pools)
+            let Resolution::WrongFamily { pool, family } = resolve(&entry.text, wanted, pools)
             else {
                 continue;
             };

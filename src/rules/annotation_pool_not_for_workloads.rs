@@ -64,7 +64,7 @@ declare_rule! {
 fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let pools = ctx.pool_index();
     for site in &ctx.inventory.annotation_sites {
-        for (annotation, entry, resolution) in site.resolved_pool_entries(&pools) {
+        for (annotation, entry, resolution) in site.resolved_pool_entries(pools) {
             let Resolution::NotForWorkloads(pool) = resolution else {
                 continue;
             };

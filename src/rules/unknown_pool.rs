@@ -101,7 +101,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             let Some(family) = key.pool_family() else {
                 continue;
             };
-            match resolve(&entry.text, family, &index) {
+            match resolve(&entry.text, family, index) {
                 Resolution::NoPools => unjudged.push((site, entry)),
                 Resolution::Unknown => {}
                 _ => continue,
