@@ -216,7 +216,6 @@ impl Filter {
     }
 }
 
-/// One glob set from patterns, each written as the globs it stands for.
 /// Which files a directory walk takes.
 enum Include {
     /// [`DEFAULT_INCLUDE`], matched by extension: compiling the three case-insensitive globs
@@ -236,6 +235,7 @@ fn has_default_extension(path: &Path) -> bool {
     })
 }
 
+/// One glob set from patterns, each written as the globs it stands for.
 fn glob_set<'a>(
     patterns: impl IntoIterator<Item = (&'a str, Vec<String>)>,
     case_insensitive: bool,

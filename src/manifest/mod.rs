@@ -95,18 +95,13 @@ pub trait Extras {
 }
 
 /// For callers that want the model only.
+#[derive(Default)]
 pub struct NoExtras;
 
 impl Extras for NoExtras {
     fn object(&mut self, _: &extract::Reader<'_>, _: NodeRef<'_>) {}
     fn file(&mut self, _: SourceId, _: &str, _: &Parsed) {}
     fn join(&mut self, _: NoExtras) {}
-}
-
-impl Default for NoExtras {
-    fn default() -> Self {
-        NoExtras
-    }
 }
 
 impl Loaded {
@@ -224,7 +219,7 @@ pub fn load_text<E: Extras + Default + Send>(
 ) -> Loaded {
     let mut loaded = Loaded::default();
     if text.len() > DOCUMENT_AT_A_TIME_BYTES && extras.per_document(text) {
-        return load_document_at_a_time(name, text, source, skip, extras);
+        return load_in_runs(name, text, source, skip, extras, DOCUMENT_RUN_BYTES);
     }
     let (text, parsed, documents) = leniency::parse_leniently(text, |text| {
         let mut documents = 0;
@@ -249,16 +244,8 @@ pub fn load_text<E: Extras + Default + Send>(
 /// file held 850 MB at once.
 const DOCUMENT_AT_A_TIME_BYTES: usize = 1024 * 1024;
 
-fn load_document_at_a_time<E: Extras + Default + Send>(
-    name: &str,
-    text: &str,
-    source: SourceId,
-    skip: bool,
-    extras: &mut E,
-) -> Loaded {
-    load_in_runs(name, text, source, skip, extras, DOCUMENT_RUN_BYTES)
-}
-
+/// A large file's documents, each parsed on its own and dropped before the next, in runs of
+/// about `run_limit` bytes loaded side by side.
 fn load_in_runs<E: Extras + Default + Send>(
     name: &str,
     text: &str,

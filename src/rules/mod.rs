@@ -118,7 +118,7 @@ pub struct Context<'a> {
     /// Percent of a pool in use from which IPP503 reports it.
     pub exhaustion_threshold: f64,
     /// Built by the first rule that resolves a pool reference and shared by the others: five
-    /// rules built one each, a fifth of a 100k-pool run's hashing.
+    /// rules built one each, 5 % of a 50k-pool run's instructions (callgrind).
     pub(crate) pool_index: std::sync::OnceLock<crate::model::annotations::PoolIndex<'a>>,
 }
 
