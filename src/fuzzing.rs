@@ -17,6 +17,12 @@ pub fn yaml_loader(data: &[u8]) {
         return;
     };
     let parsed = yaml::parse(text, &Limits::default());
+    // The block fast path must be invisible: same tree, spans, errors and duplicates as saphyr.
+    assert_eq!(
+        parsed,
+        yaml::parse_without_fast_path(text, &Limits::default()),
+        "fast path differs from saphyr"
+    );
     let in_text = |start: usize, end: usize| {
         start <= end
             && end <= text.len()

@@ -1,12 +1,17 @@
 //! Span-keeping YAML loader.
 //!
-//! Drives `saphyr_parser`'s event iterator (never its recursive loader) and builds a small arena
-//! tree per document with an explicit stack, so nothing here recurses. Every span is a byte range
-//! into the original text (saphyr's markers count characters; they are converted here).
+//! Most manifests are plain block YAML, and [`block`] reads such a document straight from the
+//! bytes (its recursion is bounded by a depth limit; it declines anything unusual). Every other
+//! document goes to `saphyr_parser`'s event iterator (never its recursive loader), which builds
+//! the same arena tree with an explicit stack. Either way every span is a byte range into the
+//! original text (saphyr's markers count characters; they are converted here), and both paths
+//! produce identical trees: `tests/yaml_block_path.rs` and the `yaml_loader` fuzz target check it.
 //!
 //! Aliases stay references ([`NodeKind::Alias`]), so alias bombs cost O(input). Errors never
 //! abort the file: the loader records the error, drops the interrupted document and resumes at
 //! the next line starting with `---`.
+
+mod block;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 use std::collections::HashMap;
@@ -27,7 +32,7 @@ pub enum Style {
     Folded,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum NodeKind {
     /// `value` is the decoded value (escapes resolved, lines folded).
     Scalar {
@@ -41,7 +46,7 @@ pub enum NodeKind {
     Alias(NodeId),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Node {
     pub kind: NodeKind,
     /// The node as written, without its anchor/tag properties: a quoted scalar includes its
@@ -53,7 +58,7 @@ pub struct Node {
     pub tag: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Document {
     pub nodes: Vec<Node>,
     /// `None` for an empty document.
@@ -87,7 +92,7 @@ impl Default for Limits {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Parsed {
     pub documents: Vec<Document>,
     pub errors: Vec<YamlError>,
@@ -109,21 +114,72 @@ pub fn parse(text: &str, limits: &Limits) -> Parsed {
 /// Parses the documents in `text[range]` (which must start at a document boundary), appending
 /// them to `out` with spans in `text`'s coordinates. Lets the loader parse only the documents
 /// that matter without copying them out.
+///
+/// Each document goes to the block fast path ([`block`]) first and to saphyr when that declines
+/// it; saphyr then parses one document (or recovers from its error) and the fast path resumes
+/// at the next document. A range that cannot be read a document at a time as saphyr reads it
+/// whole (see [`read_as_one_stream`]) is saphyr's throughout.
 pub fn parse_range_into(
     text: &str,
     range: std::ops::Range<usize>,
     limits: &Limits,
     out: &mut Parsed,
 ) {
+    parse_range_with(text, range, limits, out, true);
+}
+
+/// `text` read by saphyr alone: what the block fast path must agree with (tests and fuzzing).
+pub fn parse_without_fast_path(text: &str, limits: &Limits) -> Parsed {
+    let mut out = Parsed::default();
+    parse_range_with(text, 0..text.len(), limits, &mut out, false);
+    out
+}
+
+fn parse_range_with(
+    text: &str,
+    range: std::ops::Range<usize>,
+    limits: &Limits,
+    out: &mut Parsed,
+    fast: bool,
+) {
     let Some(text) = text.get(..range.end) else {
         return;
     };
     let ascii = text.get(range.start..).is_some_and(str::is_ascii);
+    let mut fast = fast
+        && text
+            .get(range.start..)
+            .is_some_and(|t| !read_as_one_stream(t.as_bytes()));
     let mut budget = limits.max_nodes;
     let mut base = range.start;
     loop {
-        match parse_slice(text, base, ascii, limits, &mut budget, out) {
+        if fast {
+            let next = next_document_marker(text.as_bytes(), base);
+            if let Some(built) = block::document(text, base, next, budget) {
+                if let Some(document) = built.document {
+                    budget -= document.nodes.len();
+                    out.duplicate_keys.extend(built.duplicates);
+                    out.documents.push(document);
+                }
+                if next >= text.len() {
+                    break;
+                }
+                base = next;
+                continue;
+            }
+            // saphyr's anchors outlive their document: from one that may define some, the rest
+            // is saphyr's, as one stream (the fast path defines none).
+            if text
+                .as_bytes()
+                .get(base..next)
+                .is_some_and(|d| d.contains(&b'&'))
+            {
+                fast = false;
+            }
+        }
+        match parse_slice(text, base, ascii, fast, limits, &mut budget, out) {
             Outcome::Done => break,
+            Outcome::Document { next } => base = next,
             Outcome::Recover {
                 error_at,
                 doc_start,
@@ -135,9 +191,56 @@ pub fn parse_range_into(
     }
 }
 
+/// What makes reading a range document by document unlike saphyr's reading of the whole: `%`
+/// directives and `...` document ends carry state from one document to the next; a carriage
+/// return is a line break to saphyr and NUL ends a token like one, so `\r---` and `---\0` are
+/// markers the `\n---` search here does not see; and saphyr reads a byte order mark before `---` as part of the marker line (the
+/// leniency pass puts a later document's mark there).
+fn read_as_one_stream(b: &[u8]) -> bool {
+    b.first() == Some(&b'%')
+        || memchr::memmem::find(b, b"\n%").is_some()
+        || b.starts_with(b"...")
+        || memchr::memmem::find(b, b"\n...").is_some()
+        || memchr::memmem::find(b, "\u{feff}".as_bytes()).is_some()
+        || memchr::memchr2(b'\r', b'\0', b).is_some()
+}
+
+/// Where the document after one that saphyr ended at `end_event` starts: the marker line holding
+/// the end event or the first after it, and after `after` (the document's own start).
+fn marker_at_or_after(b: &[u8], end_event: usize, after: usize) -> usize {
+    let end_event = end_event.min(b.len());
+    let line = b[..end_event]
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map_or(0, |i| i + 1);
+    if line > after && is_document_marker(b, line) {
+        line
+    } else {
+        next_document_marker(b, line.max(after))
+    }
+}
+
+/// The start of the first `---` line after `from`, or the end of `b`.
+fn next_document_marker(b: &[u8], from: usize) -> usize {
+    let mut at = from;
+    while let Some(i) = b
+        .get(at..)
+        .and_then(|rest| memchr::memmem::find(rest, b"\n---"))
+    {
+        let line = at + i + 1;
+        if is_document_marker(b, line) {
+            return line;
+        }
+        at = line;
+    }
+    b.len()
+}
+
 enum Outcome {
     /// The slice was consumed (or the file must stop).
     Done,
+    /// One document was read, as asked; the next starts at `next`.
+    Document { next: usize },
     /// An error interrupted the document starting at `doc_start`; resume after `error_at`.
     Recover { error_at: usize, doc_start: usize },
 }
@@ -168,6 +271,18 @@ fn recovery_point(text: &str, error_at: usize, after: usize) -> Option<usize> {
             None => return None,
         }
     }
+}
+
+/// The dash of a line `<blanks>- <blanks>#comment` whose end is `end`.
+fn dash_before_comment(b: &[u8], end: usize) -> Option<usize> {
+    let line = b[..end]
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map_or(0, |i| i + 1);
+    let dash = line + b[line..end].iter().position(|&c| c != b' ')?;
+    let rest = &b[dash + 1..end];
+    let hash = rest.iter().position(|&c| c != b' ' && c != b'\t')?;
+    (b[dash] == b'-' && hash > 0 && rest[hash] == b'#').then_some(dash)
 }
 
 fn is_document_marker(b: &[u8], pos: usize) -> bool {
@@ -475,6 +590,7 @@ fn parse_slice(
     text: &str,
     base: usize,
     ascii: bool,
+    one_document: bool,
     limits: &Limits,
     budget: &mut usize,
     out: &mut Parsed,
@@ -485,6 +601,8 @@ fn parse_slice(
     let mut parser = Parser::new_from_str(slice);
     let mut conv = CharToByte::new(slice, ascii);
     let mut doc: Option<DocBuilder> = None;
+    // Where an explicit document's own `---` line is, which cannot be the next one's.
+    let mut own_marker = None;
     let mut prev_end = base;
     loop {
         let (event, span) = match parser.next_event() {
@@ -510,6 +628,7 @@ fn parse_slice(
             Event::StreamEnd => return Outcome::Done,
             Event::DocumentStart(explicit) => {
                 doc = Some(DocBuilder::new(s, if explicit { e } else { s }));
+                own_marker = explicit.then_some(s);
                 if !explicit {
                     // The implicit start's span is the first token; keep `prev_end` before it.
                     continue;
@@ -519,6 +638,13 @@ fn parse_slice(
             Event::DocumentEnd => {
                 if let Some(d) = doc.take() {
                     d.finish(Span { start: s, end: e }, text, out);
+                }
+                if one_document {
+                    // Comments before an explicit document put its marker after `base`.
+                    let after = own_marker.map_or(base, |at| at.max(base));
+                    return Outcome::Document {
+                        next: marker_at_or_after(text.as_bytes(), s, after),
+                    };
                 }
                 Ok(())
             }
@@ -608,7 +734,11 @@ fn handle_node_event(
                 (s, None)
             };
             let b = text.as_bytes();
-            if !is_map && !has_props && b.get(start) != Some(&b'-') {
+            // A flow collection's event covers its opening bracket; a block one's is empty.
+            let opens_flow = e == start + 1 && matches!(b.get(start), Some(b'[' | b'{'));
+            let at_dash = b.get(start) == Some(&b'-')
+                && matches!(b.get(start + 1), None | Some(b' ' | b'\n' | b'\t' | b'\r'));
+            if !is_map && !has_props && !opens_flow && !at_dash {
                 // An indentless sequence's event sits after its first `- `: start at the dash.
                 let mut p = start;
                 while p > prev_end && matches!(b[p - 1], b' ' | b'\t') {
@@ -616,6 +746,10 @@ fn handle_node_event(
                 }
                 if p > prev_end && b[p - 1] == b'-' {
                     start = p - 1;
+                } else if let Some(dash) = dash_before_comment(b, start).filter(|&d| d >= prev_end)
+                {
+                    // An empty first item followed by a comment: the event is at the line's end.
+                    start = dash;
                 }
             }
             if d.stack.len() >= limits.max_depth {
@@ -628,7 +762,6 @@ fn handle_node_event(
                 }));
             }
             let tag = tag.map(|t| tag_to_string_or(&t, tag_text));
-            let flow = e == start + 1 && matches!(text.as_bytes().get(start), Some(b'[' | b'{'));
             let kind = if is_map {
                 NodeKind::Map(Vec::new())
             } else {
@@ -654,7 +787,7 @@ fn handle_node_event(
             d.stack.push(Frame {
                 id,
                 anchor,
-                flow,
+                flow: opens_flow,
                 last_end: end,
                 kind,
             });
@@ -1515,6 +1648,116 @@ mod tests {
     use super::*;
     use std::time::{Duration, Instant};
 
+    #[test]
+    fn block_path_matches_saphyr() {
+        let mut failed = Vec::new();
+        for text in BLOCK_SAMPLES {
+            let fast = parse(text, &Limits::default());
+            let saphyr = parse_without_fast_path(text, &Limits::default());
+            if fast != saphyr {
+                failed.push(format!(
+                    "{text:?}\n  fast:   {fast:?}\n  saphyr: {saphyr:?}"
+                ));
+            }
+        }
+        assert!(failed.is_empty(), "{}", failed.join("\n"));
+    }
+
+    const BLOCK_SAMPLES: &[&str] = &[
+        "",
+        "# only a comment\n",
+        "a: 1\n",
+        "a: 1",
+        "a: 1\nb: two words  \nc: 'q''s'\nd: \"dq\"  # c\n",
+        "a:\nb: 1\n",
+        "a:\n",
+        "a:",
+        "a:   # c\n  # d\nb:\n",
+        "a:\n  b:\n    c: d\n  e: f\ng: h\n",
+        "a:\n- 1\n- x: y\n  z: w\n-\n- - n\n  - m\nb: c\n",
+        "a:\n  - 1\n  -   2\n",
+        "- a\n- b: c\n  d: e\n- []\n- {}\n",
+        "a:\n- []\n- [x, y]\n",
+        "k: |\n  a\n  ",
+        "k: >-\n  a\n ",
+        "items:\n- #c\n- x\n",
+        "# \x12\n--- a\n",
+        ">\n\n---\na: 'b\n",
+        "# \x12\n---\na: b\n---\nc\n",
+        "a: &x {b: c}\n---\nd: e\n---\nf: *x\n",
+        "items:\n-   # c\nk: v\n",
+        // A first item that starts with a dash is not the sequence's own dash.
+        "a:\n- ---x\n- -y\n",
+        "a:\n- {}\nb:\n  - [x]\n",
+        "---\na: 1\n---\nb: 2\n...\n",
+        "a: {b: c}\n---\n\u{feff}d: e\n",
+        "a: b\n---\n\u{feff}d: e\n",
+        "a: [b]\r---\rc: d\r",
+        "a: b\n---\0\nc: d\n---\ne: f\n",
+        "a: [b]\r\n---\r\nc: d\r\n",
+        // Where the leniency pass moves a later document's byte order mark.
+        "a: {b: c}\n\u{feff}---\nd: e\n",
+        "a: b\n\u{feff}---\nd: e\n",
+        "---\na: 1\n---\nb: 2\n",
+        "---\n---\na: 1\n",
+        "---\n",
+        "--- # c\na: 1\n",
+        "# c\n---\na: 1\n",
+        "\u{feff}# c\n---\na: 1\n",
+        "a: 1\n---\n\t: x\n---\nb: 2\n",
+        "a: [1]\n---\nb: 2\n",
+        "a: |\n  x\n   y\n\n  z\n\nb: 1\n",
+        "a: |-\n  x\n  y\n",
+        "a: |\n  x\n  y",
+        "a: >\n  x\n  y\n\n  z\n",
+        "a: >-\n  x\n\n\n  y\n# c\nb: |\n    k\n  # not\n",
+        "a: |\n\n  x\n",
+        "a: |\n    \n  x\n",
+        "a: |\n  x\n    \n",
+        "- |\n  x\n- >\n  y\n",
+        "a: b: c\n",
+        "a: b\n  c\n",
+        "a: 'b\n  c'\n",
+        "a: \"b\\nc\"\n",
+        "a: x #c\nb: x#y\nc: http://h:1/p\nd: -1\ne: :x\n",
+        "'q k': 1\n\"d k\": 2\n",
+        "a: 1\na: 2\n",
+        "<<: {a: 1}\nb: 2\n",
+        "a: &x 1\nb: *x\n",
+        "a:\n  b: 1\n c: 2\n",
+        "a: 1\n - b\n",
+        "a:\n  - b\n  c: 1\n",
+        "  a: 1\n  b: 2\n",
+        "  a: 1\nb: 2\n",
+        "key with spaces: v\n",
+        "a : 1\n",
+        "a: 1 # c\n# d\n\nb:\n  # e\n  c: 2\n",
+        "a: 'x' y\n",
+        "a: [] x\n",
+        "-\n-\n",
+        "-   \n- a\n",
+        "- # c\n",
+        "- # c\n- a\n",
+        "a: # c\n",
+        "- a\n-b\n",
+        "- # c\n  a: 1\n",
+        "a: |2\n   x\n",
+        "a: |+\n  x\n\n",
+        "a: é\nb: 日本\n",
+        "a: \u{80}\n",
+        "a: b\r\nc: d\r\n",
+        "a: |\n  x\n---\nb: 1\n",
+        "a: \"unterminated\n---\nb: 1\n",
+        "a: 1\n--- \nb: 2\n",
+        "---a: 1\n",
+        "a: -\n",
+        "a: ? x\n",
+        "? a\n: b\n",
+        "a: !!str 1\n",
+        "a: %x\n",
+        "a: @x\n",
+    ];
+
     fn p(text: &str) -> Parsed {
         parse(text, &Limits::default())
     }
@@ -1571,6 +1814,23 @@ mod tests {
                 end: text.trim_end().len()
             }
         );
+    }
+
+    #[test]
+    fn indentless_sequence_spans_start_at_their_dash() {
+        // saphyr's path moved a flow item's start back to the dash and lost its `]`.
+        let text = "a:\n- []\n- [x, y]\n";
+        let r = parse_without_fast_path(text, &Limits::default());
+        let a = r.documents[0].root().unwrap().get("a").unwrap();
+        assert_eq!(sp(text, a.span()), "- []\n- [x, y]");
+        let items: Vec<_> = a.items().collect();
+        assert_eq!(sp(text, items[0].span()), "[]");
+        assert_eq!(sp(text, items[1].span()), "[x, y]");
+        // Nor did it start at the dash when the first item began with one.
+        let text = "a:\n- ---x\n";
+        let r = parse_without_fast_path(text, &Limits::default());
+        let a = r.documents[0].root().unwrap().get("a").unwrap();
+        assert_eq!(sp(text, a.span()), "- ---x");
     }
 
     #[test]

@@ -112,7 +112,10 @@ pub fn parse(text: &str) -> Result<IpNet, CidrError> {
     if text.is_empty() {
         return Err(CidrError::Empty);
     }
-    let Some((addr, prefix)) = text.split_once('/') else {
+    // A byte search: `split_once('/')` goes through the generic char searcher, which was most
+    // of this function's cost.
+    let slash = text.bytes().position(|b| b == b'/');
+    let Some((addr, prefix)) = slash.map(|at| (&text[..at], &text[at + 1..])) else {
         return match text.parse::<IpAddr>() {
             Ok(addr) => Err(CidrError::BareAddress(addr)),
             Err(_) => Err(CidrError::Invalid),
