@@ -171,6 +171,15 @@ impl Reader<'_> {
         id
     }
 
+    /// Gives a collection, pushed before its children so that it precedes them as in saphyr's
+    /// tree, its children and span.
+    fn fill(&mut self, id: NodeId, kind: NodeKind, span: Span) -> Option<()> {
+        let node = self.nodes.get_mut(id as usize)?;
+        node.kind = kind;
+        node.span = span;
+        Some(())
+    }
+
     fn scalar(&mut self, value: String, style: Style, start: usize, end: usize) -> NodeId {
         self.push(NodeKind::Scalar { value, style }, Span { start, end })
     }
@@ -213,9 +222,7 @@ impl Reader<'_> {
                 other => break other,
             }
         };
-        let node = self.nodes.get_mut(id as usize)?;
-        node.kind = NodeKind::Seq(items);
-        node.span = Span { start: at.pos, end };
+        self.fill(id, NodeKind::Seq(items), Span { start: at.pos, end })?;
         Some((id, next))
     }
 
@@ -236,9 +243,7 @@ impl Reader<'_> {
             }
         };
         find_duplicates(&self.nodes, &entries, &mut self.duplicates);
-        let node = self.nodes.get_mut(id as usize)?;
-        node.kind = NodeKind::Map(entries);
-        node.span = Span { start: at.pos, end };
+        self.fill(id, NodeKind::Map(entries), Span { start: at.pos, end })?;
         Some((id, next))
     }
 
