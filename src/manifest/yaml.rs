@@ -194,8 +194,8 @@ fn parse_range_with(
 /// What makes reading a range document by document unlike saphyr's reading of the whole: `%`
 /// directives and `...` document ends carry state from one document to the next; a carriage
 /// return is a line break to saphyr and NUL ends a token like one, so `\r---` and `---\0` are
-/// markers the `\n---` search here does not see; and saphyr reads a byte order mark before `---` as part of the marker line (the
-/// leniency pass puts a later document's mark there).
+/// markers the `\n---` search here does not see; and saphyr reads a byte order mark before
+/// `---` as part of the marker line (the leniency pass puts a later document's mark there).
 fn read_as_one_stream(b: &[u8]) -> bool {
     b.first() == Some(&b'%')
         || memchr::memmem::find(b, b"\n%").is_some()
