@@ -36,7 +36,9 @@ pub fn read(reader: &Reader<'_>, object: NodeRef<'_>, inventory: &mut Inventory)
     let namespace = metadata
         .and_then(|m| m.get("namespace"))
         .and_then(|n| n.as_str());
-    let object_name = match (name, namespace) {
+    // Named only where annotations are kept: this runs on every object of every file, and
+    // most objects have none.
+    let object_name = || match (name, namespace) {
         (Some(name), Some(ns)) if kind != "Namespace" => format!("{kind}/{ns}/{name}"),
         (Some(name), _) => format!("{kind}/{name}"),
         (None, _) => kind.to_owned(),
@@ -48,7 +50,7 @@ pub fn read(reader: &Reader<'_>, object: NodeRef<'_>, inventory: &mut Inventory)
                 return None;
             }
             Some(AnnotationSite {
-                object: object_name.clone(),
+                object: object_name(),
                 kind: kind.to_owned(),
                 place,
                 path,
