@@ -129,10 +129,8 @@ fn resolve_calico_node_defaults(inventory: &mut Inventory) {
             |fact| fact.net.to_string(),
         );
     for pool in &mut inventory.pools {
-        if sources::has_default_cidr(pool)
-            && let Field::Set(cidr) = &mut pool.cidr
-        {
-            cidr.value.clone_from(&default);
+        if sources::has_default_cidr(pool) {
+            pool.rewrite_cidr(&default);
         }
     }
 }

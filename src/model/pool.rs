@@ -171,7 +171,8 @@ pub struct Pool {
     pub assignment_mode: Field<String>,
     pub legacy: LegacyFields,
     /// `cidr` parsed on first use: rules ask for it once per pool per reference, which with 100k
-    /// pools made CIDR parsing a tenth of a run. `cidr` is only written while the pool is built.
+    /// pools made CIDR parsing a tenth of a run. `cidr` is written while the pool is built, and
+    /// after that only through [`Pool::rewrite_cidr`].
     parsed_cidr: ParsedCidr,
 }
 
@@ -230,6 +231,16 @@ impl Pool {
         match self.name.value() {
             Some(name) => format!("{} {name}", self.source.noun()),
             None => format!("{} (unnamed)", self.source.noun()),
+        }
+    }
+
+    /// Replaces a written CIDR's text (calico-node's default, once a kubeadm podSubnet is known)
+    /// and forgets the parsed one, so a cache filled before the rewrite cannot go stale.
+    pub fn rewrite_cidr(&mut self, text: &str) {
+        if let Field::Set(cidr) = &mut self.cidr {
+            cidr.value.clear();
+            cidr.value.push_str(text);
+            self.parsed_cidr = ParsedCidr::default();
         }
     }
 
@@ -423,5 +434,24 @@ impl Pool {
                 format!("{base}{}", if v6 { "_ipv6" } else { "" })
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Span;
+
+    #[test]
+    fn a_rewritten_cidr_is_parsed_again() {
+        let loc = Loc::new(0, Span { start: 0, end: 1 });
+        let mut pool = Pool::new(PoolSource::CalicoNodeEnv, loc);
+        pool.cidr = Field::Set(Spanned {
+            value: "192.168.0.0/16".to_owned(),
+            loc,
+        });
+        assert_eq!(pool.cidr_net(), "192.168.0.0/16".parse().ok());
+        pool.rewrite_cidr("10.244.0.0/16");
+        assert_eq!(pool.cidr_net(), "10.244.0.0/16".parse().ok());
     }
 }
