@@ -14,7 +14,7 @@ mod live;
 mod runbook;
 mod which;
 
-use crate::cli::{Cli, ColorChoice, Command, ListFormat, RulesArgs};
+use crate::cli::{Cli, ColorChoice, Command, Deferred, ListFormat, RulesArgs};
 use crate::report::{self, human};
 use crate::rules::{self, RULES};
 
@@ -85,21 +85,21 @@ pub fn run(args: Vec<OsString>, io: &mut Io<'_>) -> i32 {
         }
     };
     let result = match cli.command {
-        Command::Lint(args) => lint::lint_command(args, io),
-        Command::Rules(args) => rules_command(&args, io),
+        Command::Lint(Deferred(args)) => lint::lint_command(args, io),
+        Command::Rules(Deferred(args)) => rules_command(&args, io),
         Command::Explain { rule } => explain_command(&rule, io),
-        Command::Plan(args) => plan_command(&args, io),
+        Command::Plan(Deferred(args)) => plan_command(&args, io),
         Command::Completion { shell } => completion_command(shell, io),
-        Command::Assign(args) => live::assign(args, io),
-        Command::Unassign(args) => live::unassign(args, io),
-        Command::Enable(args) => live::enable(args, io),
-        Command::Disable(args) => live::disable(args, io),
-        Command::Patch(args) => live::patch(args, io),
-        Command::List(args) => live::list(args, io),
-        Command::Show(args) => live::show(args, io),
-        Command::Which(args) => which::which(args, io),
-        Command::Migrate(args) => runbook::migrate(args, io),
-        Command::Resize(args) => runbook::resize(args, io),
+        Command::Assign(Deferred(args)) => live::assign(args, io),
+        Command::Unassign(Deferred(args)) => live::unassign(args, io),
+        Command::Enable(Deferred(args)) => live::enable(args, io),
+        Command::Disable(Deferred(args)) => live::disable(args, io),
+        Command::Patch(Deferred(args)) => live::patch(args, io),
+        Command::List(Deferred(args)) => live::list(args, io),
+        Command::Show(Deferred(args)) => live::show(args, io),
+        Command::Which(Deferred(args)) => which::which(args, io),
+        Command::Migrate(Deferred(args)) => runbook::migrate(args, io),
+        Command::Resize(Deferred(args)) => runbook::resize(args, io),
     };
     match result {
         Ok(code) => code,

@@ -1,7 +1,8 @@
 //! The command line as clap sees it: raw arguments only. `settings` turns them into what a run
 //! needs; nothing here validates beyond what clap does.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::builder::Resettable;
+use clap::{ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -26,9 +27,9 @@ pub struct Cli {
 pub enum Command {
     /// Scan manifest files and directories and report problems with IPPools
     #[command(after_help = LINT_EXIT_CODES)]
-    Lint(LintArgs),
+    Lint(Deferred<LintArgs>),
     /// List every rule
-    Rules(RulesArgs),
+    Rules(Deferred<RulesArgs>),
     /// Print one rule's documentation
     Explain {
         /// Rule code (IPP004) or name (block-size-out-of-range)
@@ -41,39 +42,39 @@ pub enum Command {
         after_help = PLAN_EXIT_CODES,
         after_long_help = PLAN_AFTER_HELP
     )]
-    Plan(PlanArgs),
+    Plan(Deferred<PlanArgs>),
     /// Name the pools new pods of a namespace, pod or workload draw from (CNI annotations)
     #[command(long_about = ASSIGN_ABOUT, after_help = LIVE_EXIT_CODES)]
-    Assign(AssignArgs),
+    Assign(Deferred<AssignArgs>),
     /// Remove the pool annotations from a namespace, pod or workload
     #[command(after_help = LIVE_EXIT_CODES)]
-    Unassign(UnassignArgs),
+    Unassign(Deferred<UnassignArgs>),
     /// Enable a pool (spec.disabled: false)
     #[command(after_help = LIVE_EXIT_CODES)]
-    Enable(PoolWriteArgs),
+    Enable(Deferred<PoolWriteArgs>),
     /// Disable a pool (spec.disabled: true): no new addresses come from it
     #[command(long_about = DISABLE_ABOUT, after_help = LIVE_EXIT_CODES)]
-    Disable(PoolWriteArgs),
+    Disable(Deferred<PoolWriteArgs>),
     /// Change a pool's mutable fields, checked by the lint rules before anything is sent
     #[command(long_about = PATCH_ABOUT, after_help = LIVE_EXIT_CODES)]
-    Patch(PatchArgs),
+    Patch(Deferred<PatchArgs>),
     /// List the cluster's pools with their usage (blocks, addresses in use)
     #[command(after_help = LIVE_EXIT_CODES)]
-    List(ListArgs),
+    List(Deferred<ListArgs>),
     /// Show one pool: effective spec, blocks per node, who names it, pods using it
     #[command(after_help = LIVE_EXIT_CODES)]
-    Show(ShowArgs),
+    Show(Deferred<ShowArgs>),
     /// Explain which pools a new pod of a pod, namespace or workload draws from, step by step in
     /// Calico's order, and the error Calico gives when none qualifies
     #[command(long_about = WHICH_ABOUT, after_help = WHICH_EXIT_CODES)]
-    Which(WhichArgs),
+    Which(Deferred<WhichArgs>),
     /// Plan Calico's pool migration: every pod moved off a pool, checked before anything changes
     #[command(long_about = MIGRATE_ABOUT, after_help = MIGRATE_EXIT_CODES)]
-    Migrate(MigrateArgs),
+    Migrate(Deferred<MigrateArgs>),
     /// Plan Calico's block-size change: a pool re-created with another blockSize, its pods moved
     /// out through a temporary pool and back
     #[command(long_about = RESIZE_ABOUT, after_help = MIGRATE_EXIT_CODES)]
-    Resize(ResizeArgs),
+    Resize(Deferred<ResizeArgs>),
     /// Print a shell completion script (bash, zsh, fish or powershell)
     #[command(long_about = COMPLETION_ABOUT)]
     Completion {
@@ -81,6 +82,46 @@ pub enum Command {
         #[arg(value_enum)]
         shell: CompletionShell,
     },
+}
+
+/// A subcommand's arguments, added to clap's command tree only when that subcommand is the one
+/// being parsed (or help, completion or a script needs the whole tree). Building every
+/// subcommand's arguments was a quarter of the start-up of a one-file `lint`, the pre-commit
+/// case, which builds only its own.
+#[derive(Debug)]
+pub struct Deferred<T>(pub T);
+
+impl<T: FromArgMatches> FromArgMatches for Deferred<T> {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches(matches).map(Self)
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches(matches)
+    }
+}
+
+impl<T: Args> Args for Deferred<T> {
+    fn augment_args(command: clap::Command) -> clap::Command {
+        command.defer(|command| keep_about(command, T::augment_args))
+    }
+
+    fn augment_args_for_update(command: clap::Command) -> clap::Command {
+        command.defer(|command| keep_about(command, T::augment_args_for_update))
+    }
+}
+
+/// Deferred, the arguments are added after the subcommand's own doc comment is set, so a
+/// flattened struct's doc comment (`ClusterArgs`) would replace it; added first, it could not.
+fn keep_about(
+    command: clap::Command,
+    augment: fn(clap::Command) -> clap::Command,
+) -> clap::Command {
+    let about = command.get_about().cloned();
+    let long_about = command.get_long_about().cloned();
+    augment(command)
+        .about(Resettable::from(about))
+        .long_about(Resettable::from(long_about))
 }
 
 const MIGRATE_ABOUT: &str = "\

@@ -166,7 +166,7 @@ pub fn cluster_dump(data: &[u8]) {
     let objects = crate::live::snapshot::cluster_objects(objects);
     let cli = crate::cli::Cli::try_parse_from(["kubectl-ippool", "lint", "--cluster-dump", "fuzz"])
         .expect("valid arguments");
-    let crate::cli::Command::Lint(args) = cli.command else {
+    let crate::cli::Command::Lint(crate::cli::Deferred(args)) = cli.command else {
         unreachable!("lint arguments")
     };
     let settings =

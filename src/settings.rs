@@ -325,11 +325,11 @@ mod tests {
     use clap::Parser;
 
     use super::*;
-    use crate::cli::{Cli, Command};
+    use crate::cli::{Cli, Command, Deferred};
 
     fn resolve(flags: &[&str], config: &str) -> LintSettings {
         let cli = Cli::try_parse_from(["kubectl-ippool", "lint"].iter().chain(flags)).unwrap();
-        let Command::Lint(args) = cli.command else {
+        let Command::Lint(Deferred(args)) = cli.command else {
             unreachable!()
         };
         let config = config::parse(config, ".ippool-lint.yaml").unwrap();

@@ -16,7 +16,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use clap::Parser;
-use kubectl_ippool::cli::{Cli, Command};
+use kubectl_ippool::cli::{Cli, Command, Deferred};
 use kubectl_ippool::fix;
 use kubectl_ippool::lint::{self, Outcome};
 use kubectl_ippool::report::{self, Severity, Summary, human};
@@ -45,7 +45,7 @@ fn lint_fixture(path: &Path, extra: &[&str]) -> Outcome {
     }
     args.extend_from_slice(extra);
     let cli = Cli::try_parse_from(args).unwrap();
-    let Command::Lint(lint_args) = cli.command else {
+    let Command::Lint(Deferred(lint_args)) = cli.command else {
         unreachable!()
     };
     let settings = LintSettings::resolve(lint_args).unwrap();
