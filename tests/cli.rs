@@ -317,6 +317,39 @@ fn help_names_the_kubectl_plugin_form() {
         .stdout(predicate::str::contains("Usage: kubectl ippool"));
 }
 
+/// Each subcommand's own help opens with the summary the top-level help lists for it. Its
+/// arguments are built lazily (start-up), after that summary is set, and a flattened struct's
+/// doc comment (`ClusterArgs`) once replaced it in `lint --help`.
+#[test]
+fn every_subcommand_help_opens_with_its_listed_summary() {
+    let top = String::from_utf8(bin().arg("--help").output().unwrap().stdout).unwrap();
+    let listed: Vec<(String, String)> = top
+        .split_once("Commands:\n")
+        .expect("a Commands section")
+        .1
+        .lines()
+        .take_while(|line| !line.is_empty())
+        .filter_map(|line| {
+            let (name, summary) = line.trim_start().split_once("  ")?;
+            Some((name.to_owned(), summary.trim().to_owned()))
+        })
+        .filter(|(name, _)| name != "help")
+        .collect();
+    assert!(listed.len() >= 10, "{top}");
+    for (name, summary) in listed {
+        let help = bin().args([name.as_str(), "-h"]).output().unwrap();
+        let help = String::from_utf8(help.stdout).unwrap();
+        // The listing wraps long summaries; their first words are enough.
+        let start: String = summary
+            .split_whitespace()
+            .take(4)
+            .collect::<Vec<_>>()
+            .join(" ");
+        let opening = help.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(opening.starts_with(&start), "{name} -h:\n{help}");
+    }
+}
+
 #[test]
 fn rules_lists_every_rule_and_explain_prints_one() {
     let output = bin().arg("rules").output().unwrap();
