@@ -180,13 +180,13 @@ pub fn cluster_dump(data: &[u8]) {
         for loc in locations.filter_map(|l| l.loc) {
             let source = outcome.sources.get(loc.source).expect("a known source");
             assert!(
-                loc.span.start <= loc.span.end
-                    && loc.span.end <= source.text.len()
-                    && source.text.is_char_boundary(loc.span.start)
-                    && source.text.is_char_boundary(loc.span.end),
+                loc.span().start <= loc.span().end
+                    && loc.span().end <= source.text.len()
+                    && source.text.is_char_boundary(loc.span().start)
+                    && source.text.is_char_boundary(loc.span().end),
                 "{}: {:?} outside {}",
                 finding.code,
-                loc.span,
+                loc.span(),
                 source.name
             );
         }

@@ -858,10 +858,10 @@ fn collapse_aliased(
         let (Some(loc), Some(object)) = (finding.location.loc, &finding.location.object) else {
             continue;
         };
-        let written = (loc.source, loc.span.start, loc.span.end);
+        let written = (loc.source, loc.span().start, loc.span().end);
         let span = match alias_targets.get(&written) {
             Some(&target) => target,
-            None if inside_anchored(loc.source, loc.span) => loc.span,
+            None if inside_anchored(loc.source, loc.span()) => loc.span(),
             None => continue,
         };
         let key = (finding.code, loc.source, span.start, span.end);

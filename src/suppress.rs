@@ -601,7 +601,7 @@ pub fn apply(
             return true;
         };
         let mut suppressed = false;
-        for group in scopes.covering(loc.source, loc.span.start) {
+        for group in scopes.covering(loc.source, loc.span().start) {
             if marked.contains(&(group, finding.code)) {
                 suppressed = true;
                 continue;

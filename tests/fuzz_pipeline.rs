@@ -31,9 +31,9 @@ fn lint_bytes(bytes: Vec<u8>) {
         let ctx = Context::new(&loaded.inventory, version);
         for finding in rules::run(&ctx) {
             if let Some(loc) = finding.location.loc {
-                assert!(loc.span.start <= loc.span.end && loc.span.end <= file.text.len());
-                assert!(file.text.is_char_boundary(loc.span.start));
-                assert!(file.text.is_char_boundary(loc.span.end));
+                assert!(loc.span().start <= loc.span().end && loc.span().end <= file.text.len());
+                assert!(file.text.is_char_boundary(loc.span().start));
+                assert!(file.text.is_char_boundary(loc.span().end));
             }
         }
     }

@@ -673,7 +673,7 @@ fn disable_consequences(
         .pools
         .iter()
         .find(|p| p.name.value().is_some_and(|n| n == pool_name))
-        .and_then(Pool::family);
+        .and_then(|pool| pool.family());
     let other_enabled = current.inventory.pools.iter().any(|p| {
         p.name.value().is_some_and(|n| n != pool_name) && !p.is_disabled() && p.family() == family
     });

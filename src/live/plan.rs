@@ -135,6 +135,7 @@ pub fn pools_by_name(snapshot: &Snapshot) -> Vec<&Pool> {
         .inventory
         .pools
         .iter()
+        .map(Box::as_ref)
         .filter(|pool| pool.name.value().is_some())
         .collect();
     pools.sort_by(|a, b| a.name.value().cmp(&b.name.value()));

@@ -92,6 +92,7 @@ fn pool_named<'i>(inventory: &'i Inventory, name: &str) -> Option<&'i Pool> {
     inventory
         .pools
         .iter()
+        .map(Box::as_ref)
         .filter(|pool| pool.source.is_resource())
         .find(|pool| pool.name.value().is_some_and(|n| n == name))
 }

@@ -271,7 +271,10 @@ mod tests {
         assert_eq!(file.name, "cluster:IPPool/extra-ippool");
         let pool = &snapshot.inventory.pools[0];
         let loc = pool.cidr.loc().unwrap();
-        assert_eq!(&file.text[loc.span.start..loc.span.end], "10.245.0.0/16");
+        assert_eq!(
+            &file.text[loc.span().start..loc.span().end],
+            "10.245.0.0/16"
+        );
     }
 
     #[test]

@@ -85,6 +85,8 @@ impl<'a> Reader<'a> {
         let Some((_, spec)) = spec_entry else {
             return Some(pool);
         };
+        // Exact: every pool keeps its list, and doubling from four left most at twice their size.
+        pool.spec_keys.reserve_exact(spec.entries().len());
         for (key, value) in spec.entries() {
             let Some(name) = key.as_str() else { continue };
             pool.spec_keys.push(SpecKey {

@@ -351,7 +351,7 @@ fn absorb(
                 .patch_files
                 .extend(kustomize::patch_files(name, object));
             if let Some(pool) = reader.pool(object) {
-                loaded.inventory.pools.push(pool);
+                loaded.inventory.pools.push(Box::new(pool));
             }
             cluster_facts::read(&reader, object, &mut loaded.inventory);
             ipam_facts::read(&reader, object, &mut loaded.inventory);

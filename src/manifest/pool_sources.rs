@@ -140,7 +140,7 @@ fn resolve_kubespray(inventory: &mut Inventory) {
         .pools
         .retain(|pool| pool.source != PoolSource::Kubespray);
     let pools = sources::kubespray_pools(&inventory.sources.kubespray);
-    inventory.pools.extend(pools);
+    inventory.pools.extend(pools.into_iter().map(Box::new));
 }
 
 fn read_installation(reader: &Reader<'_>, object: NodeRef<'_>, inventory: &mut Inventory) {
@@ -179,7 +179,9 @@ fn read_installation(reader: &Reader<'_>, object: NodeRef<'_>, inventory: &mut I
                 .push(read_installation_pool(reader, entry));
         }
     }
-    inventory.pools.extend(installation.to_pools());
+    inventory
+        .pools
+        .extend(installation.to_pools().into_iter().map(Box::new));
     inventory.sources.installations.push(installation);
 }
 
@@ -258,9 +260,11 @@ fn read_daemonset(reader: &Reader<'_>, object: NodeRef<'_>, inventory: &mut Inve
             },
             vars,
         };
-        inventory
-            .pools
-            .extend(env.to_pools(CALICO_NODE_DEFAULT_IPV4_CIDR));
+        inventory.pools.extend(
+            env.to_pools(CALICO_NODE_DEFAULT_IPV4_CIDR)
+                .into_iter()
+                .map(Box::new),
+        );
         inventory.sources.calico_node.push(env);
         found = true;
     }

@@ -1095,7 +1095,7 @@ impl<'a> NodeRef<'a> {
     pub fn get_entry(&self, key: &str) -> Option<(NodeRef<'a>, NodeRef<'a>)> {
         self.entries().find(|(k, _)| k.as_str() == Some(key))
     }
-    pub fn entries(&self) -> impl Iterator<Item = (NodeRef<'a>, NodeRef<'a>)> + use<'a> {
+    pub fn entries(&self) -> impl ExactSizeIterator<Item = (NodeRef<'a>, NodeRef<'a>)> + use<'a> {
         let doc = self.doc;
         let slice: &'a [(NodeId, NodeId)] = match &self.node().kind {
             NodeKind::Map(e) => e,

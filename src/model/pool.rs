@@ -9,7 +9,7 @@ use ipnet::IpNet;
 
 use super::cidr::{self, Family};
 use super::selector::Selector;
-use crate::source::Loc;
+use crate::source::{Loc, Span};
 
 /// A value and where it was written.
 #[derive(Debug, Clone, PartialEq)]
@@ -328,7 +328,7 @@ impl<T> Spanned<T> {
     /// `''`, line folding, block headers, tags — makes the source longer than the value, so equal
     /// lengths mean none happened). Otherwise the whole scalar.
     pub fn loc_within(&self, text: &str, start: usize, end: usize) -> Loc {
-        let span = self.loc.span;
+        let span = self.loc.span();
         let written = span.end.saturating_sub(span.start);
         let opening = if written == text.len() {
             0
@@ -340,10 +340,13 @@ impl<T> Spanned<T> {
         if start > end || end > text.len() {
             return self.loc;
         }
-        let mut loc = self.loc;
-        loc.span.start = span.start + opening + start;
-        loc.span.end = span.start + opening + end;
-        loc
+        Loc::new(
+            self.loc.source,
+            Span {
+                start: span.start + opening + start,
+                end: span.start + opening + end,
+            },
+        )
     }
 }
 
@@ -384,7 +387,7 @@ impl Pool {
             .into_iter()
             .filter_map(|(path, wrong)| wrong.map(|wrong| WrongTypeAt { path, wrong }))
             .collect();
-        found.sort_by_key(|at| (at.wrong.loc.source, at.wrong.loc.span.start));
+        found.sort_by_key(|at| (at.wrong.loc.source, at.wrong.loc.span().start));
         found
     }
 }

@@ -171,6 +171,7 @@ fn explain_family(
     let mut pools: Vec<&Pool> = inventory
         .pools
         .iter()
+        .map(Box::as_ref)
         .filter(|pool| pool.name.value().is_some())
         .collect();
     pools.sort_by(|a, b| a.name.value().cmp(&b.name.value()));

@@ -216,7 +216,7 @@ fn snippet(
         return (None, None);
     };
     let source = Snippet::new(safe(&file.name), file);
-    let (span, clipped) = source.label_span(loc.span.start, loc.span.end);
+    let (span, clipped) = source.label_span(loc.span().start, loc.span().end);
     let label = match (label, clipped) {
         (Some(label), Some(note)) => Some(format!("{label} ({note})")),
         (None, Some(note)) => Some(note.to_string()),

@@ -192,7 +192,7 @@ impl Edit {
     /// The byte range the edit replaces in `text` and what it writes there; `None` when the span
     /// is not a one-line scalar whose quoting the content can keep.
     pub fn resolve(&self, text: &str) -> Option<(std::ops::Range<usize>, String)> {
-        let range = self.loc.span.start..self.loc.span.end;
+        let range = self.loc.span().start..self.loc.span().end;
         let original = text.get(range.clone())?;
         if original.contains(['\n', '\r']) || self.content.contains(['\n', '\r']) {
             return None;
@@ -360,8 +360,8 @@ pub fn position<'a>(sources: &'a SourceMap, loc: &Loc) -> Option<Position<'a>> {
     let file = sources.get(loc.source).filter(|file| !file.is_changed())?;
     Some(Position {
         path: &file.name,
-        start: file.line_col(loc.span.start),
-        end: file.line_col(loc.span.end),
+        start: file.line_col(loc.span().start),
+        end: file.line_col(loc.span().end),
     })
 }
 

@@ -104,7 +104,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         }
         // In input order, as a walk over the nodes would list them.
         for nodes in shared.values_mut() {
-            nodes.sort_by_key(|node| (node.loc.source, node.loc.span.start));
+            nodes.sort_by_key(|node| (node.loc.source, node.loc.span().start));
         }
         for (indexes, nodes) in shared {
             let group: Vec<&Candidate<'_>> =
@@ -164,7 +164,7 @@ fn join(names: &[String]) -> String {
 fn finding(family: Family, group: &[&Candidate<'_>], nodes: &[&NodeFact]) -> Option<Finding> {
     // Point at the pool written last: usually the one added to a working setup.
     let mut by_place: Vec<&Candidate<'_>> = group.to_vec();
-    by_place.sort_by_key(|c| (c.loc.source, c.loc.span.start));
+    by_place.sort_by_key(|c| (c.loc.source, c.loc.span().start));
     let mut by_name: Vec<&Candidate<'_>> = group.to_vec();
     by_name.sort_by_key(|c| c.name);
     let (primary, first_by_name) = (by_place.last()?, by_name.first()?);

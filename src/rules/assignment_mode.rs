@@ -132,7 +132,7 @@ mod tests {
             loc,
         });
         let inventory = Inventory {
-            pools: vec![pool],
+            pools: vec![Box::new(pool)],
             ..Inventory::default()
         };
         let mut out = Vec::new();

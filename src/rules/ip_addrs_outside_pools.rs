@@ -95,7 +95,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             && a.text().is_some()
             && b.text().is_some()
         {
-            let (first, second) = if a.key.loc.span.start <= b.key.loc.span.start {
+            let (first, second) = if a.key.loc.span().start <= b.key.loc.span().start {
                 (a, b)
             } else {
                 (b, a)

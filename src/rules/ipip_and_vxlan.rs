@@ -57,7 +57,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         };
         // Point at whichever is written second: that is where the conflict arises.
         let ipip_first =
-            (ipip.loc.source, ipip.loc.span.start) <= (vxlan.loc.source, vxlan.loc.span.start);
+            (ipip.loc.source, ipip.loc.span().start) <= (vxlan.loc.source, vxlan.loc.span().start);
         let ((encap, primary), (other_encap, other)) = if ipip_first {
             (("VXLAN", vxlan), ("IPIP", ipip))
         } else {

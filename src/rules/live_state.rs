@@ -87,6 +87,7 @@ pub(crate) fn redefined_pools<'a>(ctx: &Context<'a>) -> Vec<(&'a Pool, &'a Pool)
     let by_name: HashMap<&str, &Pool> = replaced
         .pools
         .iter()
+        .map(Box::as_ref)
         .filter_map(|live| Some((live.name.value()?.as_str(), live)))
         .collect();
     ctx.pools()

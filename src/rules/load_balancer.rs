@@ -194,7 +194,7 @@ mod tests {
             4,
         ));
         let mut inventory = Inventory::default();
-        inventory.pools.push(pool);
+        inventory.pools.push(Box::new(pool));
         inventory
     }
 

@@ -168,13 +168,18 @@ impl<'a> Context<'a> {
         self.inventory
             .pools
             .iter()
+            .map(Box::as_ref)
             .filter(|pool| self.is_live(pool.anchor))
-            .chain(self.replaced.into_iter().flat_map(|r| r.pools.iter()))
+            .chain(
+                self.replaced
+                    .into_iter()
+                    .flat_map(|r| r.pools.iter().map(Box::as_ref)),
+            )
     }
 
     /// Pools from every source.
     pub fn pools(&self) -> impl Iterator<Item = &'a crate::model::pool::Pool> + use<'a> {
-        self.inventory.pools.iter()
+        self.inventory.pools.iter().map(Box::as_ref)
     }
 
     /// Cluster (pod) CIDRs: the flags, then those the inputs declare.

@@ -66,7 +66,11 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         if pools.is_empty() || !pools.iter().all(|pool| pool.is_disabled()) {
             continue;
         }
-        pools.sort_by_key(|pool| pool.disabled.loc().map(|loc| (loc.source, loc.span.start)));
+        pools.sort_by_key(|pool| {
+            pool.disabled
+                .loc()
+                .map(|loc| (loc.source, loc.span().start))
+        });
         // Every pool here is disabled, so each has a written `disabled` value.
         let disabled: Vec<(&Pool, crate::source::Loc)> = pools
             .iter()

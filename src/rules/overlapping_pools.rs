@@ -92,7 +92,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         })
         .collect();
     // Declaration order: the pool written later is the one Calico would refuse.
-    candidates.sort_by_key(|c| (c.loc.source, c.loc.span.start));
+    candidates.sort_by_key(|c| (c.loc.source, c.loc.span().start));
     // Calico compares a new pool with pools of other names only: a second declaration of a name
     // is the same pool (IPP102 compares the two; an identical copy, a kustomize base next to its
     // overlay say, would repeat every overlap of the original). The same CIDR twice in one

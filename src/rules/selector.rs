@@ -169,12 +169,13 @@ fn check_one(
 /// Where the tag is: an empty tagged scalar starts right after its tag (`nodeSelector: !all()`),
 /// so the tag is the `tag.len()` bytes before it. Otherwise the value.
 fn tag_loc(selector: &Spanned<Box<SelectorField>>, tag: &str) -> crate::source::Loc {
-    let mut loc = selector.loc;
+    let loc = selector.loc;
+    let span = loc.span();
     if selector.value.text.is_empty()
-        && loc.span.start == loc.span.end
-        && let Some(start) = loc.span.start.checked_sub(tag.len())
+        && span.start == span.end
+        && let Some(start) = span.start.checked_sub(tag.len())
     {
-        loc.span.start = start;
+        return crate::source::Loc::new(loc.source, crate::source::Span { start, ..span });
     }
     loc
 }
@@ -237,13 +238,13 @@ mod tests {
         let text = "a || global()";
         // Plain: the source is the value.
         let plain = spanned(100, 100 + text.len()).loc_within(text, 5, 12);
-        assert_eq!((plain.span.start, plain.span.end), (105, 112));
+        assert_eq!((plain.span().start, plain.span().end), (105, 112));
         // Quoted without escapes: one quote character before the value.
         let quoted = spanned(100, 102 + text.len()).loc_within(text, 5, 12);
-        assert_eq!((quoted.span.start, quoted.span.end), (106, 113));
+        assert_eq!((quoted.span().start, quoted.span().end), (106, 113));
         // Anything else (escapes, folding, block scalars): the whole scalar.
         let other = spanned(100, 150).loc_within(text, 5, 12);
-        assert_eq!((other.span.start, other.span.end), (100, 150));
+        assert_eq!((other.span().start, other.span().end), (100, 150));
     }
 
     #[test]

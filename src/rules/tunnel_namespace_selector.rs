@@ -199,7 +199,7 @@ mod tests {
 
     fn run(pools: Vec<Pool>, calico: CalicoVersion) -> Vec<Finding> {
         let inventory = Inventory {
-            pools,
+            pools: pools.into_iter().map(Box::new).collect(),
             ..Inventory::default()
         };
         let mut out = Vec::new();
