@@ -61,12 +61,6 @@ echo "== peak RSS, 2 threads"
 for run in 1 2 3; do
   { /usr/bin/time -f "  %M KB peak RSS, %e s" "$bin" lint "$corpus" -o json 2>&1 >/dev/null || true; } | tail -1
 done
-echo "== one small file (pre-commit case) beside cat of it"
+echo "== one small file (pre-commit case) beside cat of it, interleaved (bench/startup.py)"
 one=testdata/demo/calico/extra-ippool.yaml
-hyperfine --warmup 10 --runs 200 -N -i --export-json "$out/one.json" --output=null \
-  "$bin lint $one" "cat $one" > /dev/null
-python3 - "$out/one.json" <<'PY'
-import json, statistics, sys
-for r in json.load(open(sys.argv[1]))["results"]:
-    print(f"  {statistics.median(r['times']) * 1000:6.2f} ms median  {r['command']}")
-PY
+bench/startup.py 1000 "$bin lint $one" "$bin --version" "cat $one"
