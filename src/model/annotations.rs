@@ -14,7 +14,7 @@
 //!   written value is therefore judged where it is written: a bad namespace value fails every pod
 //!   of the namespace that does not set its own, a bad pod value fails that pod.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::net::IpAddr;
 
 use ipnet::IpNet;

@@ -1,6 +1,8 @@
 //! IPP107 ambiguous-default-pools.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
+
+use foldhash::{HashSet, HashSetExt};
 
 use super::node_without_pool::{NodeClasses, node_selector, serves_pods_automatically};
 use super::prelude::*;

@@ -1,6 +1,6 @@
 //! IPP102 duplicate-pool-name.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use super::prelude::*;
 use crate::model::pool::SelectorField;

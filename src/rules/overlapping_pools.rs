@@ -1,6 +1,6 @@
 //! IPP101 overlapping-pools.
 
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 
 use ipnet::IpNet;
 
