@@ -225,7 +225,7 @@ fn next_document_marker(b: &[u8], from: usize) -> usize {
     let mut at = from;
     while let Some(i) = b
         .get(at..)
-        .and_then(|rest| memchr::memmem::find(rest, b"\n---"))
+        .and_then(|rest| super::DOCUMENT_MARKER.find(rest))
     {
         let line = at + i + 1;
         if is_document_marker(b, line) {
