@@ -165,12 +165,13 @@ fn lint_inputs(
     // A tree is walked on a thread of its own while the workers read and load what it has
     // found so far; the results are put back in the walk's order, which source ids follow.
     // With one thread (`-j 1`, as `rg -j1`) the walk comes first on the same thread: a walker
-    // beside the one worker made `-j 1` use 1.26 cores.
-    let walks_a_tree = rayon::current_num_threads() > 1
-        && settings
-            .paths
-            .iter()
-            .any(|path| path != "-" && Path::new(path).is_dir());
+    // beside the one worker made `-j 1` use 1.26 cores. Asked second: asking first started
+    // rayon's threads for a one-file run, which never uses them.
+    let walks_a_tree = settings
+        .paths
+        .iter()
+        .any(|path| path != "-" && Path::new(path).is_dir())
+        && rayon::current_num_threads() > 1;
     let (inputs, loaded, discovered): (Vec<Input>, Vec<LoadResult>, _) = if walks_a_tree {
         std::thread::scope(|scope| {
             let (found, inbox) = std::sync::mpsc::channel::<Vec<(usize, Input)>>();
