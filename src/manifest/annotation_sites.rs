@@ -7,7 +7,7 @@ use super::extract::{Reader, describe};
 use super::yaml::{NodeRef, ScalarType};
 use crate::model::annotations::{
     Annotation, AnnotationSite, CNI_PREFIX, CniKey, Entry, JsonFault, OTHER_CNI_NAMES, Place,
-    Value, parse_string_list,
+    Replicas, Value, parse_string_list,
 };
 use crate::model::inventory::Inventory;
 use crate::model::pool::{Spanned, WrongType};
@@ -43,6 +43,8 @@ pub fn read(reader: &Reader<'_>, object: NodeRef<'_>, inventory: &mut Inventory)
         (Some(name), _) => format!("{kind}/{name}"),
         (None, _) => kind.to_owned(),
     };
+    let spec = object.get("spec");
+    let replicas = replicas(reader, kind, spec);
     let site =
         |place: Place, path: &'static str, meta: Option<NodeRef<'_>>| -> Option<AnnotationSite> {
             let annotations = annotations(reader, meta?.get("annotations")?, place);
@@ -61,9 +63,13 @@ pub fn read(reader: &Reader<'_>, object: NodeRef<'_>, inventory: &mut Inventory)
                 }
                 .map(str::to_owned),
                 annotations,
+                replicas: if place == Place::PodTemplate {
+                    replicas
+                } else {
+                    Replicas::One
+                },
             })
         };
-    let spec = object.get("spec");
     let mut sites = Vec::new();
     match (group, kind) {
         ("", "Namespace") => sites.push(site(Place::Namespace, "metadata.annotations", metadata)),
@@ -124,6 +130,25 @@ pub fn read(reader: &Reader<'_>, object: NodeRef<'_>, inventory: &mut Inventory)
     inventory
         .annotation_sites
         .extend(sites.into_iter().flatten());
+}
+
+/// How many pods a workload's template makes at once: a DaemonSet's one per node, or
+/// `spec.replicas` when it is an integer above one (Deployment, StatefulSet, ReplicaSet,
+/// ReplicationController and the kinds that copy their shape).
+fn replicas(reader: &Reader<'_>, kind: &str, spec: Option<NodeRef<'_>>) -> Replicas {
+    if kind == "DaemonSet" {
+        return Replicas::PerNode;
+    }
+    match spec.and_then(|s| s.get("replicas")) {
+        Some(node) => match node.scalar_type() {
+            ScalarType::Int(count) if count > 1 => Replicas::Many {
+                count,
+                loc: reader.loc(node.span()),
+            },
+            _ => Replicas::One,
+        },
+        None => Replicas::One,
+    }
 }
 
 /// A workload kind's template, or any kind's `spec.template` that holds containers (Argo

@@ -7,7 +7,7 @@
 use super::extract::{Reader, group_and_kind};
 use super::yaml::NodeRef;
 use crate::model::annotations::{
-    Annotation, AnnotationSite, CniKey, Place, Value, parse_string_list,
+    Annotation, AnnotationSite, CniKey, Place, Replicas, Value, parse_string_list,
 };
 use crate::model::inventory::Inventory;
 use crate::model::pool::Spanned;
@@ -96,6 +96,7 @@ pub fn read(reader: &Reader<'_>, object: NodeRef<'_>, inventory: &mut Inventory)
         path: "data.cni_network_config",
         namespace: namespace.map(str::to_owned),
         annotations,
+        replicas: Replicas::One,
     });
 }
 

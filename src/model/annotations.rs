@@ -161,6 +161,20 @@ pub struct AnnotationSite {
     /// The exact CNI keys and the near misses (keys that look Calico-related); every other
     /// annotation is dropped at load time.
     pub annotations: Vec<Annotation>,
+    /// How many pods a pod template makes at once, as far as the object says (IPP210).
+    pub replicas: Replicas,
+}
+
+/// How many pods at once carry a site's annotations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replicas {
+    /// One, or not said in a form the loader can read (`replicas` absent means 1; a templated
+    /// value is not judged).
+    One,
+    /// `spec.replicas` above one, where it is written.
+    Many { count: i64, loc: Loc },
+    /// A DaemonSet: a pod on every node it selects.
+    PerNode,
 }
 
 /// One annotation of a site.

@@ -64,6 +64,7 @@ pub mod invalid_cidr;
 pub mod invalid_installation_pool;
 pub mod invalid_metadata;
 pub mod invalid_yaml;
+pub mod ip_addrs_on_replicated_workload;
 pub mod ip_addrs_outside_pools;
 pub mod ipip_and_vxlan;
 pub mod ipip_on_ipv6;
@@ -399,6 +400,7 @@ pub static RULES: &[&Rule] = &[
     &annotation_cidr_not_a_pool::RULE,
     &annotation_pool_not_for_workloads::RULE,
     &ip_addrs_outside_pools::RULE,
+    &ip_addrs_on_replicated_workload::RULE,
     &misspelled_annotation::RULE,
     &annotation_on_wrong_object::RULE,
     &invalid_calico_node_env::RULE,
