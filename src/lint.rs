@@ -196,7 +196,7 @@ fn lint_inputs(
                 }
                 discovered
             });
-            let mut loaded: Vec<(usize, Input, LoadResult)> = inbox
+            let loaded: Vec<(usize, Input, LoadResult)> = inbox
                 .into_iter()
                 .par_bridge()
                 .flat_map_iter(|batch| {
@@ -210,11 +210,16 @@ fn lint_inputs(
                 Ok(discovered) => discovered?,
                 Err(panic) => std::panic::resume_unwind(panic),
             };
-            loaded.sort_unstable_by_key(|(index, ..)| *index);
-            let (inputs, loaded) = loaded
-                .into_iter()
-                .map(|(_, input, result)| (input, result))
-                .unzip();
+            // Put back in walk order by index, each result moved once: sorting moved the large
+            // tuples around (memmove was the serial tail's largest part).
+            let mut in_order: Vec<Option<(Input, LoadResult)>> =
+                std::iter::repeat_with(|| None).take(loaded.len()).collect();
+            for (index, input, result) in loaded {
+                if let Some(slot) = in_order.get_mut(index) {
+                    *slot = Some((input, result));
+                }
+            }
+            let (inputs, loaded) = in_order.into_iter().flatten().unzip();
             Ok::<_, DiscoverError>((inputs, loaded, discovered))
         })?
     } else {
@@ -241,7 +246,6 @@ fn lint_inputs(
     let mut findings = Vec::new();
     let mut summary = Summary::default();
     let mut patch_files = HashSet::new();
-    let mut source_paths = Vec::new();
     let mut suppressions = Vec::new();
     let mut alias_targets = HashMap::new();
     let mut stamps: Vec<Option<Stamp>> = Vec::new();
@@ -273,7 +277,6 @@ fn lint_inputs(
                     skipped,
                 });
                 let source = sources.len() as SourceId;
-                source_paths.push(kustomize::normalize(Path::new(&file.name)));
                 sources.add(file);
                 summary.files += 1;
                 summary.documents += documents;
@@ -301,7 +304,6 @@ fn lint_inputs(
             Err(problem) => {
                 // Keep source ids aligned with input order.
                 stamps.push(None);
-                source_paths.push(PathBuf::new());
                 sources.add(SourceFile::new(problem.path.clone(), ""));
                 problems.push(problem);
             }
@@ -311,9 +313,13 @@ fn lint_inputs(
     // calico-node default pool takes) are combined once everything is loaded.
     manifest::pool_sources::resolve(&mut inventory);
     if !patch_files.is_empty() {
+        // Normalised here, for the pools' files only: for every file of a tree it was 6 % of
+        // the serial merge.
         inventory.pools.retain(|pool| {
-            let path = source_paths.get(pool.anchor.source as usize);
-            !path.is_some_and(|path| patch_files.contains(path))
+            let path = sources
+                .get(pool.anchor.source)
+                .map(|file| kustomize::normalize(Path::new(&file.name)));
+            !path.is_some_and(|path| patch_files.contains(&path))
         });
     }
     summary.pools = inventory.pools.len();
