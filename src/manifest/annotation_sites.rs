@@ -44,7 +44,6 @@ pub fn read(reader: &Reader<'_>, object: NodeRef<'_>, inventory: &mut Inventory)
         (None, _) => kind.to_owned(),
     };
     let spec = object.get("spec");
-    let replicas = replicas(reader, kind, spec);
     let site =
         |place: Place, path: &'static str, meta: Option<NodeRef<'_>>| -> Option<AnnotationSite> {
             let annotations = annotations(reader, meta?.get("annotations")?, place);
@@ -63,8 +62,10 @@ pub fn read(reader: &Reader<'_>, object: NodeRef<'_>, inventory: &mut Inventory)
                 }
                 .map(str::to_owned),
                 annotations,
+                // Looked up only for a template with annotations, like the name: this runs on
+                // every object of every file.
                 replicas: if place == Place::PodTemplate {
-                    replicas
+                    replicas(reader, kind, spec)
                 } else {
                     Replicas::One
                 },

@@ -10,8 +10,8 @@ use super::sources::SourceFacts;
 #[derive(Debug, Default)]
 pub struct Inventory {
     /// Pools from every source. Boxed because every file's pools are moved into one list, and
-    /// 100k pools of 672 bytes moved by value were the peak of the run: 70 MB written while the
-    /// files' own lists were not yet given back (issue 13).
+    /// 100k pools (672 bytes each, then) moved by value were the peak of the run: 70 MB written
+    /// while the files' own lists were not yet given back (issue 13).
     #[allow(clippy::vec_box)]
     pub pools: Vec<Box<Pool>>,
     pub nodes: Vec<NodeFact>,

@@ -1,7 +1,7 @@
 //! IPP210 ip-addrs-on-replicated-workload.
 
 use super::prelude::*;
-use crate::model::annotations::{Annotation, AnnotationSite, CniKey, Place, Replicas};
+use crate::model::annotations::{Annotation, AnnotationSite, CniKey, Replicas};
 
 declare_rule! {
     /// ## What it does
@@ -75,7 +75,8 @@ declare_rule! {
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     for site in &ctx.inventory.annotation_sites {
-        if site.place != Place::PodTemplate || site.replicas == Replicas::One {
+        // The loader leaves every site but a pod template at `One`.
+        if site.replicas == Replicas::One {
             continue;
         }
         for key in [CniKey::IpAddrs, CniKey::IpAddrsNoIpam] {
